@@ -1,0 +1,153 @@
+package frontline
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"frontline/geo"
+)
+
+// LineInput is a line of contact as imported, before it has a version.
+type LineInput struct {
+	Parts      [][]Position
+	ValidFrom  time.Time // zero: the import time
+	Source     string
+	Properties map[string]any
+	Line       *geo.Line // the validated line
+}
+
+// LineVersion is one stored version of the line.
+type LineVersion struct {
+	Version    int       `json:"version"`
+	ValidFrom  time.Time `json:"valid_from"`
+	Source     string    `json:"source"`
+	ImportedAt time.Time `json:"imported_at"`
+	LengthKm   float64   `json:"length_km"`
+	Vertices   int       `json:"vertices"`
+	Parts      int       `json:"parts"`
+	Hash       string    `json:"hash"`
+
+	Coords     [][]Position   `json:"-"`
+	Properties map[string]any `json:"-"`
+}
+
+// Vertices counts the positions of the line as given.
+func (in *LineInput) Vertices() int {
+	n := 0
+	for _, p := range in.Parts {
+		n += len(p)
+	}
+	return n
+}
+
+// Hash is the content hash of a line's geometry: the SHA-256 of its
+// positions as JSON, so the same line imported twice hashes the same
+// whatever its formatting or properties.
+func Hash(parts [][]Position) string {
+	b, _ := json.Marshal(parts)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// ParseLine reads one line: a GeoJSON LineString or MultiLineString
+// geometry, a Feature with one, or a FeatureCollection of exactly one
+// such Feature. A Feature's properties valid_from (RFC 3339 time or date)
+// and source are read; the others are kept.
+func ParseLine(data []byte) (*LineInput, error) {
+	o, err := decodeObject(data, Nowhere)
+	if err != nil {
+		return nil, err
+	}
+	if o.Type == "FeatureCollection" {
+		if len(o.Features) != 1 {
+			return nil, invalid("not_one_line", Nowhere, "a FeatureCollection of one line must have exactly 1 feature, has %d (use the bulk import for many)", len(o.Features))
+		}
+		return parseLineFeature(o.Features[0], 0)
+	}
+	return lineFromObject(o, Nowhere)
+}
+
+func parseLineFeature(data []byte, index int) (*LineInput, error) {
+	at := Location{Feature: index, Part: -1, Vertex: -1}
+	o, err := decodeObject(data, at)
+	if err != nil {
+		return nil, err
+	}
+	return lineFromObject(o, at)
+}
+
+func lineFromObject(o *rawObject, at Location) (*LineInput, error) {
+	in := &LineInput{Properties: map[string]any{}}
+	g := o
+	if o.Type == "Feature" {
+		props, err := decodeProperties(o.Properties, at)
+		if err != nil {
+			return nil, err
+		}
+		in.Properties = props
+		if len(o.Geometry) == 0 || string(o.Geometry) == "null" {
+			return nil, invalid("no_geometry", at, "feature has no geometry")
+		}
+		if g, err = decodeObject(o.Geometry, at); err != nil {
+			return nil, err
+		}
+		if err := in.readProperties(at); err != nil {
+			return nil, err
+		}
+	}
+	parts, err := decodeLineGeometry(g, at)
+	if err != nil {
+		return nil, err
+	}
+	in.Parts = parts
+	pts := make([][]orb.Point, len(parts))
+	for i, part := range parts {
+		pts[i] = make([]orb.Point, len(part))
+		for j, p := range part {
+			pts[i][j] = p.Point()
+		}
+	}
+	l, err := geo.NewLine(pts)
+	if err != nil {
+		var ie *geo.InvalidError
+		if errors.As(err, &ie) {
+			at.Part, at.Vertex = ie.Part, ie.Vertex
+			return nil, invalid("too_few_vertices", at, "%s", ie.Reason)
+		}
+		return nil, err
+	}
+	in.Line = l
+	return in, nil
+}
+
+func (in *LineInput) readProperties(at Location) error {
+	if s, ok, err := stringProp(in.Properties, "source", at); err != nil {
+		return err
+	} else if ok {
+		in.Source = s
+	}
+	s, ok, err := stringProp(in.Properties, "valid_from", at)
+	if err != nil || !ok {
+		return err
+	}
+	t, err := ParseTime(s)
+	if err != nil {
+		at.Field = "properties.valid_from"
+		return invalid("bad_time", at, "valid_from %q is not an RFC 3339 time or date", truncate(s, 40))
+	}
+	in.ValidFrom = t
+	return nil
+}
+
+// ParseTime reads an RFC 3339 time or a plain date (midnight UTC).
+func ParseTime(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t.UTC(), nil
+	}
+	return time.Parse("2006-01-02", s)
+}

@@ -1,0 +1,459 @@
+package frontline
+
+import (
+	"container/list"
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"frontline/geo"
+)
+
+// Service is the product's one entry point: imports, unit management and
+// coverage computations over a Store. Computations are cached: zones by
+// line version and geometry settings, reports also by the units'
+// revision, so a repeated or "what if" read costs nothing once computed
+// and a unit change recomputes only the coverage.
+type Service struct {
+	store Store
+	now   func() time.Time
+
+	writeMu sync.Mutex // one write at a time, so revisions follow the store
+
+	mu       sync.Mutex
+	rev      uint64          // bumped by every write
+	unitsRev uint64          // bumped by unit writes
+	ancRev   uint64          // bumped by anchor writes
+	versions []*LineVersion  // every version, no geometry, by version
+	lines    map[int]*lineAt // loaded versions with their engine lines
+	units    []*Unit         // nil until loaded
+	anchors  []geo.Anchor
+	ancOK    bool
+	zones    *memo
+	reports  *memo
+}
+
+type lineAt struct {
+	lv   *LineVersion
+	line *geo.Line
+}
+
+// Options of a Service.
+type Options struct {
+	// CacheEntries bounds how many zone computations and reports are kept
+	// (default 64 each).
+	CacheEntries int
+	Now          func() time.Time
+}
+
+// NewService opens the service over a store.
+func NewService(ctx context.Context, st Store, opt Options) (*Service, error) {
+	if opt.CacheEntries <= 0 {
+		opt.CacheEntries = 64
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	s := &Service{store: st, now: opt.Now, lines: map[int]*lineAt{},
+		zones: newMemo(opt.CacheEntries), reports: newMemo(opt.CacheEntries)}
+	if err := s.reloadVersions(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Store returns the service's store.
+func (s *Service) Store() Store { return s.store }
+
+// Revision changes whenever anything stored changes; caches of encoded
+// results key on it.
+func (s *Service) Revision() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rev
+}
+
+func (s *Service) reloadVersions(ctx context.Context) error {
+	vs, err := s.store.Lines(ctx)
+	if err != nil {
+		return err
+	}
+	sort.SliceStable(vs, func(i, j int) bool { return vs[i].Version < vs[j].Version })
+	s.mu.Lock()
+	s.versions = vs
+	s.mu.Unlock()
+	return nil
+}
+
+// ImportLines stores line versions, all or nothing.
+func (s *Service) ImportLines(ctx context.Context, ins []*LineInput) ([]LineResult, error) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	res, err := s.store.AddLines(ctx, ins, s.now().UTC())
+	if err != nil {
+		return nil, err
+	}
+	if err := s.reloadVersions(ctx); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.rev++
+	s.mu.Unlock()
+	return res, nil
+}
+
+// Versions lists every line version, without geometry.
+func (s *Service) Versions() []*LineVersion {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]*LineVersion(nil), s.versions...)
+}
+
+// Line returns the line version a computation's settings select: Version
+// if set, else the one valid at At if set, else the current one.
+func (s *Service) Line(ctx context.Context, p Params) (*LineVersion, *geo.Line, error) {
+	v, err := s.resolve(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	s.mu.Lock()
+	la := s.lines[v]
+	s.mu.Unlock()
+	if la != nil {
+		return la.lv, la.line, nil
+	}
+	lv, err := s.store.Line(ctx, v)
+	if err != nil {
+		return nil, nil, err
+	}
+	pts := make([][]orb.Point, len(lv.Coords))
+	for i, part := range lv.Coords {
+		pts[i] = make([]orb.Point, len(part))
+		for j, q := range part {
+			pts[i][j] = q.Point()
+		}
+	}
+	line, err := geo.NewLine(pts)
+	if err != nil {
+		return nil, nil, fmt.Errorf("frontline: stored line version %d: %w", v, err)
+	}
+	s.mu.Lock()
+	if len(s.lines) > 64 {
+		s.lines = map[int]*lineAt{}
+	}
+	s.lines[v] = &lineAt{lv, line}
+	s.mu.Unlock()
+	return lv, line, nil
+}
+
+func (s *Service) resolve(p Params) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.versions) == 0 {
+		return 0, fmt.Errorf("%w: no line stored yet", ErrNotFound)
+	}
+	if p.Version > 0 {
+		if p.Version > len(s.versions) || s.versions[p.Version-1].Version != p.Version {
+			return 0, fmt.Errorf("%w: line version %d not found", ErrNotFound, p.Version)
+		}
+		return p.Version, nil
+	}
+	at := p.At
+	best := -1
+	for i, v := range s.versions {
+		if !at.IsZero() && v.ValidFrom.After(at) {
+			continue
+		}
+		if best < 0 || !v.ValidFrom.Before(s.versions[best].ValidFrom) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return 0, fmt.Errorf("%w: no line valid at %s (the first is valid from %s)", ErrNotFound,
+			at.UTC().Format(time.RFC3339), s.earliest().UTC().Format(time.RFC3339))
+	}
+	return s.versions[best].Version, nil
+}
+
+func (s *Service) earliest() time.Time {
+	t := s.versions[0].ValidFrom
+	for _, v := range s.versions {
+		if v.ValidFrom.Before(t) {
+			t = v.ValidFrom
+		}
+	}
+	return t
+}
+
+// Computation is the zones of one line version for one set of settings.
+type Computation struct {
+	Line    *LineVersion
+	Params  Params
+	Zones   *geo.Zones
+	Sectors []geo.Sector
+}
+
+type zoneKey struct {
+	version int
+	sectors string
+	depth   float64
+	side    string
+	anchors uint64
+}
+
+// Zones computes (or returns the cached) sectors and zones for p.
+func (s *Service) Zones(ctx context.Context, p Params) (*Computation, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	lv, line, err := s.Line(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	var anchors []geo.Anchor
+	key := zoneKey{version: lv.Version, depth: p.DepthKm, side: p.Side}
+	switch {
+	case p.Anchors:
+		if anchors, err = s.Anchors(ctx); err != nil {
+			return nil, err
+		}
+		if len(anchors) == 0 {
+			return nil, invalid("no_anchors", Location{Feature: -1, Part: -1, Vertex: -1, Field: "sectors"}, "sectors=anchors, but no anchors are stored")
+		}
+		s.mu.Lock()
+		key.anchors = s.ancRev
+		s.mu.Unlock()
+		key.sectors = "anchors"
+	case p.Sectors > 0:
+		key.sectors = fmt.Sprintf("n%d", p.Sectors)
+	default:
+		key.sectors = fmt.Sprintf("km%g", p.SectorKm)
+	}
+	v, err := s.zones.get(key, func() (any, error) {
+		sectors, err := line.Sectors(p.Sectoring(anchors))
+		if err != nil {
+			return nil, invalid("bad_parameter", Location{Feature: -1, Part: -1, Vertex: -1, Field: "sectors"}, "%s", errors.Unwrap(err).Error()+": "+err.Error())
+		}
+		z, err := geo.NewZones(line, sectors, p.ZoneOptions())
+		if err != nil {
+			return nil, err
+		}
+		return z, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	z := v.(*geo.Zones)
+	return &Computation{Line: lv, Params: p, Zones: z, Sectors: z.Sectors()}, nil
+}
+
+type reportKey struct {
+	zones    zoneKey
+	params   string
+	unitsRev uint64
+}
+
+// Coverage computes (or returns the cached) coverage report for p.
+func (s *Service) Coverage(ctx context.Context, p Params) (*Report, *Computation, error) {
+	c, err := s.Zones(ctx, p)
+	if err != nil {
+		return nil, nil, err
+	}
+	units, rev, err := s.loadUnits(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	key := reportKey{params: p.Key(), unitsRev: rev}
+	key.zones.version = c.Line.Version
+	v, err := s.reports.get(key, func() (any, error) {
+		cov := c.Zones.Coverage(GeoUnits(units))
+		return NewReport(c.Line, p, cov), nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return v.(*Report), c, nil
+}
+
+func (s *Service) loadUnits(ctx context.Context) ([]*Unit, uint64, error) {
+	s.mu.Lock()
+	units, rev := s.units, s.unitsRev
+	s.mu.Unlock()
+	if units != nil {
+		return units, rev, nil
+	}
+	units, err := s.store.Units(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	if units == nil {
+		units = []*Unit{}
+	}
+	s.mu.Lock()
+	if s.unitsRev == rev {
+		s.units = units
+	}
+	s.mu.Unlock()
+	return units, rev, nil
+}
+
+// Units returns every unit, by id.
+func (s *Service) Units(ctx context.Context) ([]*Unit, error) {
+	u, _, err := s.loadUnits(ctx)
+	return u, err
+}
+
+// Unit returns one unit.
+func (s *Service) Unit(ctx context.Context, id string) (*Unit, error) {
+	units, _, err := s.loadUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	i := sort.Search(len(units), func(i int) bool { return units[i].ID >= id })
+	if i < len(units) && units[i].ID == id {
+		return units[i], nil
+	}
+	return nil, fmt.Errorf("%w: unit %q not found", ErrNotFound, id)
+}
+
+// PutUnits stores units, all or nothing; replaceAll deletes the others.
+// It reports for each unit whether it is new.
+func (s *Service) PutUnits(ctx context.Context, units []*Unit, replaceAll bool) ([]bool, error) {
+	seen := make(map[string]int, len(units))
+	for i, u := range units {
+		if j, dup := seen[u.ID]; dup {
+			return nil, invalid("duplicate_id", Location{Feature: i, Part: -1, Vertex: -1, Field: "id"}, "id %q is also used by feature %d", u.ID, j)
+		}
+		seen[u.ID] = i
+	}
+	return s.writeUnits(func() ([]bool, error) { return s.store.PutUnits(ctx, units, replaceAll) })
+}
+
+// DeleteUnit deletes one unit.
+func (s *Service) DeleteUnit(ctx context.Context, id string) error {
+	_, err := s.writeUnits(func() ([]bool, error) { return nil, s.store.DeleteUnit(ctx, id) })
+	return err
+}
+
+func (s *Service) writeUnits(write func() ([]bool, error)) ([]bool, error) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	created, err := write()
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.units = nil
+	s.unitsRev++
+	s.rev++
+	s.mu.Unlock()
+	return created, nil
+}
+
+// Anchors returns the stored anchors.
+func (s *Service) Anchors(ctx context.Context) ([]geo.Anchor, error) {
+	s.mu.Lock()
+	a, ok := s.anchors, s.ancOK
+	s.mu.Unlock()
+	if ok {
+		return a, nil
+	}
+	a, err := s.store.Anchors(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.anchors, s.ancOK = a, true
+	s.mu.Unlock()
+	return a, nil
+}
+
+// SetAnchors replaces the anchors.
+func (s *Service) SetAnchors(ctx context.Context, anchors []geo.Anchor) error {
+	seen := map[string]bool{}
+	for i, a := range anchors {
+		at := Location{Feature: i, Part: -1, Vertex: -1}
+		if a.Name == "" || seen[a.Name] {
+			return invalid("bad_anchor", at, "anchor names must be given and unique, got %q", a.Name)
+		}
+		seen[a.Name] = true
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if err := s.store.SetAnchors(ctx, anchors); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.anchors, s.ancOK = anchors, true
+	s.ancRev++
+	s.rev++
+	s.mu.Unlock()
+	return nil
+}
+
+// Ready reports whether the store answers and a line is loaded.
+func (s *Service) Ready(ctx context.Context) error {
+	if err := s.store.Ping(ctx); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	n := len(s.versions)
+	s.mu.Unlock()
+	if n == 0 {
+		return fmt.Errorf("%w: no line stored yet", ErrNotFound)
+	}
+	return nil
+}
+
+// memo is a bounded cache of computations, each run once however many
+// callers ask for it at the same time; failures are not kept.
+type memo struct {
+	mu    sync.Mutex
+	max   int
+	items map[any]*list.Element
+	order *list.List
+}
+
+type memoEntry struct {
+	key  any
+	once sync.Once
+	val  any
+	err  error
+}
+
+func newMemo(max int) *memo {
+	return &memo{max: max, items: map[any]*list.Element{}, order: list.New()}
+}
+
+func (m *memo) get(key any, compute func() (any, error)) (any, error) {
+	m.mu.Lock()
+	el, ok := m.items[key]
+	if ok {
+		m.order.MoveToFront(el)
+	} else {
+		el = m.order.PushFront(&memoEntry{key: key})
+		m.items[key] = el
+		for m.order.Len() > m.max {
+			last := m.order.Back()
+			m.order.Remove(last)
+			delete(m.items, last.Value.(*memoEntry).key)
+		}
+	}
+	e := el.Value.(*memoEntry)
+	m.mu.Unlock()
+	e.once.Do(func() { e.val, e.err = compute() })
+	if e.err != nil {
+		m.mu.Lock()
+		if cur, ok := m.items[key]; ok && cur == el {
+			m.order.Remove(el)
+			delete(m.items, key)
+		}
+		m.mu.Unlock()
+	}
+	return e.val, e.err
+}

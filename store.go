@@ -1,0 +1,56 @@
+package frontline
+
+import (
+	"context"
+	"time"
+
+	"frontline/geo"
+)
+
+// Store keeps line versions, units and anchors. Every method that writes
+// is atomic: it stores all it was given or nothing. Implementations return
+// errors wrapping ErrNotFound for what is not there.
+type Store interface {
+	// AddLines stores line versions, all or nothing, numbering them in
+	// the order given after the existing ones. A line whose hash and
+	// valid_from equal a stored version's is not stored again: its result
+	// is that version with Created false. A line without valid_from (zero)
+	// is valid from importedAt, unless it has the same hash as the current
+	// line, which it then is.
+	AddLines(ctx context.Context, lines []*LineInput, importedAt time.Time) ([]LineResult, error)
+	// Lines lists every version, without geometry, by version number.
+	Lines(ctx context.Context) ([]*LineVersion, error)
+	// Line returns one version with its geometry.
+	Line(ctx context.Context, version int) (*LineVersion, error)
+	// LineAt returns the version valid at t: the one with the latest
+	// valid_from not after t (the highest version number among equals).
+	LineAt(ctx context.Context, t time.Time) (*LineVersion, error)
+	// CurrentLine returns the version with the latest valid_from.
+	CurrentLine(ctx context.Context) (*LineVersion, error)
+
+	// Units returns every unit, by id.
+	Units(ctx context.Context) ([]*Unit, error)
+	// Unit returns one unit.
+	Unit(ctx context.Context, id string) (*Unit, error)
+	// PutUnits stores units (inserting or replacing by id), all or
+	// nothing; with replaceAll, every unit not in units is deleted. It
+	// reports for each unit whether it was new.
+	PutUnits(ctx context.Context, units []*Unit, replaceAll bool) ([]bool, error)
+	// DeleteUnit deletes one unit.
+	DeleteUnit(ctx context.Context, id string) error
+
+	// Anchors returns the named points anchor sectors run between.
+	Anchors(ctx context.Context) ([]geo.Anchor, error)
+	// SetAnchors replaces the anchors.
+	SetAnchors(ctx context.Context, anchors []geo.Anchor) error
+
+	// Ping checks that the store can be reached.
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// LineResult is the outcome of storing one line.
+type LineResult struct {
+	Line    *LineVersion
+	Created bool
+}
