@@ -1,0 +1,297 @@
+package sqlite
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"frontline"
+)
+
+// detail says how much of a line version a query reads: the geometry is
+// the bulk of a row, and listings leave it out.
+type detail int
+
+const (
+	metadata       detail = iota
+	withProperties        // metadata and properties
+	withGeometry          // metadata, properties and geometry
+)
+
+func lineColumns(d detail) string {
+	const meta = "version, valid_from, source, imported_at, length_km, vertices, parts, hash"
+	switch d {
+	case withProperties:
+		return meta + ", properties"
+	case withGeometry:
+		return meta + ", properties, geometry"
+	}
+	return meta
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanLine(row scanner, d detail) (*frontline.LineVersion, error) {
+	var (
+		l                     frontline.LineVersion
+		validFrom, importedAt string
+		props, geometry       []byte
+	)
+	dest := []any{&l.Version, &validFrom, &l.Source, &importedAt, &l.LengthKm, &l.Vertices, &l.Parts, &l.Hash}
+	if d >= withProperties {
+		dest = append(dest, &props)
+	}
+	if d >= withGeometry {
+		dest = append(dest, &geometry)
+	}
+	if err := row.Scan(dest...); err != nil {
+		return nil, err
+	}
+	var err error
+	if l.ValidFrom, err = parseTime(validFrom); err != nil {
+		return nil, fmt.Errorf("line version %d: %w", l.Version, err)
+	}
+	if l.ImportedAt, err = parseTime(importedAt); err != nil {
+		return nil, fmt.Errorf("line version %d: %w", l.Version, err)
+	}
+	if d >= withProperties {
+		if l.Properties, err = decodeProperties(props); err != nil {
+			return nil, fmt.Errorf("line version %d: %w", l.Version, err)
+		}
+	}
+	if d >= withGeometry {
+		if err := json.Unmarshal(geometry, &l.Coords); err != nil {
+			return nil, fmt.Errorf("line version %d: geometry: %w", l.Version, err)
+		}
+	}
+	return &l, nil
+}
+
+// decodeProperties decodes numbers as json.Number, as frontline.ParseLine
+// does, so that properties read back equal the ones imported.
+func decodeProperties(data []byte) (map[string]any, error) {
+	props := map[string]any{}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&props); err != nil {
+		return nil, fmt.Errorf("properties: %w", err)
+	}
+	if props == nil { // stored "null"
+		props = map[string]any{}
+	}
+	return props, nil
+}
+
+// AddLines stores the lines in one transaction. A result's Line carries
+// the version's properties and geometry, as Line would return them; its
+// Coords share the input's Parts (the same positions, by the hash).
+func (db *DB) AddLines(ctx context.Context, lines []*frontline.LineInput, importedAt time.Time) ([]frontline.LineResult, error) {
+	results := make([]frontline.LineResult, len(lines))
+	if len(lines) == 0 {
+		return results, nil
+	}
+	imported, err := formatTime(importedAt)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: add lines: imported at: %w", err)
+	}
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		a, err := prepareAdder(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer a.close()
+		for i, in := range lines {
+			if results[i], err = a.add(ctx, in, imported); err != nil {
+				return fmt.Errorf("line %d: %w", i, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: add lines: %w", err)
+	}
+	return results, nil
+}
+
+// adder holds the statements AddLines runs for every line of a batch,
+// prepared once per batch.
+type adder struct {
+	current, same, insert *sql.Stmt
+}
+
+func prepareAdder(ctx context.Context, tx *sql.Tx) (*adder, error) {
+	a := &adder{}
+	for _, s := range []struct {
+		stmt  **sql.Stmt
+		query string
+	}{
+		{&a.current, "SELECT " + lineColumns(withProperties) + " FROM line_versions ORDER BY valid_from DESC, version DESC LIMIT 1"},
+		{&a.same, "SELECT " + lineColumns(withProperties) + " FROM line_versions WHERE hash = ? AND valid_from = ? ORDER BY version LIMIT 1"},
+		{&a.insert, "INSERT INTO line_versions (valid_from, source, imported_at, length_km, vertices, parts, hash, geometry, properties) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+	} {
+		stmt, err := tx.PrepareContext(ctx, s.query)
+		if err != nil {
+			a.close()
+			return nil, err
+		}
+		*s.stmt = stmt
+	}
+	return a, nil
+}
+
+func (a *adder) close() {
+	for _, s := range []*sql.Stmt{a.current, a.same, a.insert} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+// add stores one line unless it is already there. It sees the lines
+// stored before it in the same batch, so a batch repeating a line stores
+// it once.
+func (a *adder) add(ctx context.Context, in *frontline.LineInput, imported string) (frontline.LineResult, error) {
+	if in == nil {
+		return frontline.LineResult{}, fmt.Errorf("nil line: %w", frontline.ErrInvalid)
+	}
+	if in.Line == nil {
+		return frontline.LineResult{}, fmt.Errorf("no validated line (LineInput.Line is nil): %w", frontline.ErrInvalid)
+	}
+	if len(in.Parts) == 0 {
+		return frontline.LineResult{}, fmt.Errorf("no parts: %w", frontline.ErrInvalid)
+	}
+	hash := frontline.Hash(in.Parts)
+	validFrom := imported
+	if !in.ValidFrom.IsZero() {
+		var err error
+		if validFrom, err = formatTime(in.ValidFrom); err != nil {
+			return frontline.LineResult{}, fmt.Errorf("valid_from: %w", err)
+		}
+	} else {
+		cur, err := scanLine(a.current.QueryRowContext(ctx), withProperties)
+		switch {
+		case err == nil && cur.Hash == hash:
+			cur.Coords = in.Parts
+			return frontline.LineResult{Line: cur}, nil
+		case err != nil && !errors.Is(err, sql.ErrNoRows):
+			return frontline.LineResult{}, fmt.Errorf("current line: %w", err)
+		}
+	}
+	same, err := scanLine(a.same.QueryRowContext(ctx, hash, validFrom), withProperties)
+	switch {
+	case err == nil:
+		same.Coords = in.Parts
+		return frontline.LineResult{Line: same}, nil
+	case !errors.Is(err, sql.ErrNoRows):
+		return frontline.LineResult{}, fmt.Errorf("same line: %w", err)
+	}
+
+	geometry, err := json.Marshal(in.Parts)
+	if err != nil {
+		return frontline.LineResult{}, fmt.Errorf("geometry: %w", err)
+	}
+	props := in.Properties
+	if props == nil {
+		props = map[string]any{}
+	}
+	propsJSON, err := json.Marshal(props)
+	if err != nil {
+		return frontline.LineResult{}, fmt.Errorf("properties: %w", err)
+	}
+	l := &frontline.LineVersion{
+		Source:   in.Source,
+		LengthKm: in.Line.LengthKm(),
+		Vertices: in.Vertices(),
+		Parts:    len(in.Parts),
+		Hash:     hash,
+		Coords:   in.Parts,
+	}
+	// Read back what is stored rather than keep the inputs, so the result
+	// equals what Line returns later (UTC, no monotonic clock, JSON
+	// numbers).
+	if l.ValidFrom, err = parseTime(validFrom); err != nil {
+		return frontline.LineResult{}, err
+	}
+	if l.ImportedAt, err = parseTime(imported); err != nil {
+		return frontline.LineResult{}, err
+	}
+	if l.Properties, err = decodeProperties(propsJSON); err != nil {
+		return frontline.LineResult{}, err
+	}
+	res, err := a.insert.ExecContext(ctx, validFrom, l.Source, imported, l.LengthKm, l.Vertices, l.Parts, hash, string(geometry), string(propsJSON))
+	if err != nil {
+		return frontline.LineResult{}, fmt.Errorf("insert: %w", err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return frontline.LineResult{}, fmt.Errorf("insert: %w", err)
+	}
+	l.Version = int(id)
+	return frontline.LineResult{Line: l, Created: true}, nil
+}
+
+// Lines lists every version by number, without properties or geometry.
+func (db *DB) Lines(ctx context.Context) ([]*frontline.LineVersion, error) {
+	rows, err := db.read.QueryContext(ctx, "SELECT "+lineColumns(metadata)+" FROM line_versions ORDER BY version")
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: lines: %w", err)
+	}
+	defer rows.Close()
+	lines := []*frontline.LineVersion{}
+	for rows.Next() {
+		l, err := scanLine(rows, metadata)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: lines: %w", err)
+		}
+		lines = append(lines, l)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: lines: %w", err)
+	}
+	return lines, nil
+}
+
+// Line returns one version with its properties and geometry.
+func (db *DB) Line(ctx context.Context, version int) (*frontline.LineVersion, error) {
+	return db.oneLine(ctx, fmt.Sprintf("line version %d not found", version),
+		"WHERE version = ?", version)
+}
+
+// LineAt returns the version valid at t with its properties and geometry.
+func (db *DB) LineAt(ctx context.Context, t time.Time) (*frontline.LineVersion, error) {
+	notFound := "no line valid at " + t.Format(time.RFC3339Nano)
+	if t.Before(minTime) {
+		return nil, fmt.Errorf("sqlite: %s: %w", notFound, frontline.ErrNotFound)
+	}
+	if t.After(maxTime) {
+		t = maxTime // every stored time is before a time past the range
+	}
+	at := t.UTC().Format(timeLayout)
+	return db.oneLine(ctx, notFound,
+		"WHERE valid_from <= ? ORDER BY valid_from DESC, version DESC LIMIT 1", at)
+}
+
+// CurrentLine returns the version with the latest valid_from with its
+// properties and geometry.
+func (db *DB) CurrentLine(ctx context.Context) (*frontline.LineVersion, error) {
+	return db.oneLine(ctx, "no line stored",
+		"ORDER BY valid_from DESC, version DESC LIMIT 1")
+}
+
+// oneLine reads the first line version the clause selects, or fails with
+// the notFound message.
+func (db *DB) oneLine(ctx context.Context, notFound, clause string, args ...any) (*frontline.LineVersion, error) {
+	row := db.read.QueryRowContext(ctx, "SELECT "+lineColumns(withGeometry)+" FROM line_versions "+clause, args...)
+	l, err := scanLine(row, withGeometry)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, fmt.Errorf("sqlite: %s: %w", notFound, frontline.ErrNotFound)
+	case err != nil:
+		return nil, fmt.Errorf("sqlite: read line: %w", err)
+	}
+	return l, nil
+}

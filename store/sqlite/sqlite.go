@@ -1,0 +1,241 @@
+// Package sqlite implements frontline.Store on an SQLite database with
+// mattn/go-sqlite3.
+//
+// The database runs in WAL mode with synchronous=FULL: the service
+// promises that an acknowledged import survives a crash, and WAL with
+// synchronous=NORMAL survives a crash of the process but may lose the
+// last commits on power loss or an OS crash. FULL costs one fsync of the
+// WAL per commit, and imports are one transaction per batch, so the cost
+// is one fsync per request.
+//
+// SQLite allows one writer at a time. Writes go through a pool of one
+// connection, so writers queue in Go (honouring their contexts) rather
+// than spinning on SQLITE_BUSY, and they begin with BEGIN IMMEDIATE so a
+// transaction never fails half-way on upgrading its lock when another
+// process (a command-line import) writes too. Reads use their own pool:
+// WAL readers see the last commit and block neither the writer nor each
+// other. An in-memory database exists only inside its connection, so
+// ":memory:" uses one connection for everything.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"runtime"
+	"strings"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+
+	"frontline"
+)
+
+// busyTimeout is how long a statement waits for another process's lock
+// (a command-line import while the server runs) before failing.
+const busyTimeout = 5 * time.Second
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is a frontline.Store in an SQLite database. It is safe for
+// concurrent use.
+type DB struct {
+	write *sql.DB // one connection: SQLite has one writer
+	// read is the same as write for ":memory:", so nothing may read
+	// through it inside a write transaction: that would wait for itself.
+	read *sql.DB
+}
+
+var _ frontline.Store = (*DB)(nil)
+
+// Open opens (creating if needed) the database at path, or a private
+// in-memory one for ":memory:", and brings its schema up to date.
+func Open(path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("sqlite: no database path")
+	}
+	memory := path == ":memory:"
+	write, err := sql.Open("sqlite3", dsn(path, url.Values{
+		"_txlock":       {"immediate"},
+		"_journal_mode": {"WAL"},
+		"_synchronous":  {"FULL"},
+		"_foreign_keys": {"1"},
+		"_busy_timeout": {fmt.Sprint(busyTimeout.Milliseconds())},
+	}))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	write.SetMaxOpenConns(1)
+	// Never let the pool drop the one connection: for ":memory:" it is the
+	// database.
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	write.SetConnMaxIdleTime(0)
+	db := &DB{write: write, read: write}
+	if err := migrate(context.Background(), write); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	if memory {
+		return db, nil
+	}
+	// Opened after the migrations, so the file exists and is in WAL mode.
+	read, err := sql.Open("sqlite3", dsn(path, url.Values{
+		"_query_only":   {"1"},
+		"_foreign_keys": {"1"},
+		"_busy_timeout": {fmt.Sprint(busyTimeout.Milliseconds())},
+	}))
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	n := max(4, runtime.NumCPU())
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	db.read = read
+	if err := read.Ping(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// dsn makes a SQLite URI, so that the path may hold any character and
+// the driver's options ride along as query parameters.
+func dsn(path string, params url.Values) string {
+	escaped := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	return "file:" + escaped + "?" + params.Encode()
+}
+
+// migrate applies the embedded migrations the database has not seen, in
+// one transaction, and records how many it has in PRAGMA user_version.
+// Migration files are numbered 0001_..., 0002_...; the number is the
+// schema version they bring the database to.
+func migrate(ctx context.Context, db *sql.DB) error {
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	for i, name := range names {
+		if want := fmt.Sprintf("%04d_", i+1); !strings.HasPrefix(strings.TrimPrefix(name, "migrations/"), want) {
+			return fmt.Errorf("migration %s: want a name starting %s", name, want)
+		}
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer tx.Rollback()
+	var version int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return fmt.Errorf("migrate: schema version: %w", err)
+	}
+	if version > len(names) {
+		return fmt.Errorf("migrate: the database has schema version %d, newer than this program's %d", version, len(names))
+	}
+	if version == len(names) {
+		return nil
+	}
+	for _, name := range names[version:] {
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+	}
+	// PRAGMA takes no bound parameters; len(names) is our own integer.
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(names))); err != nil {
+		return fmt.Errorf("migrate: set schema version: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// Ping checks that the database answers on both pools.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.write.PingContext(ctx); err != nil {
+		return fmt.Errorf("sqlite: ping: %w", err)
+	}
+	if err := db.read.PingContext(ctx); err != nil {
+		return fmt.Errorf("sqlite: ping: %w", err)
+	}
+	return nil
+}
+
+// Close closes the database. Calls in flight finish first.
+func (db *DB) Close() error {
+	var errs []error
+	if db.read != db.write {
+		errs = append(errs, db.read.Close())
+	}
+	errs = append(errs, db.write.Close())
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("sqlite: close: %w", err)
+	}
+	return nil
+}
+
+// inTx runs f in a write transaction, committing if it returns nil and
+// rolling back otherwise, so every write is all or nothing.
+func (db *DB) inTx(ctx context.Context, f func(tx *sql.Tx) error) error {
+	// Wait for the writer's connection only as long as ctx allows...
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	// ...but do not give ctx to the transaction itself: database/sql
+	// throws away the connection of a transaction whose context ends
+	// (this driver cannot reset a session), and for ":memory:" that
+	// connection is the database. f's statements take ctx, so a
+	// cancellation still interrupts them, and their error rolls back.
+	tx, err := conn.BeginTx(context.WithoutCancel(ctx), nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := f(tx); err != nil {
+		return err
+	}
+	// A caller that gave up will not report success: do not commit.
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// timeLayout is fixed-width RFC 3339 in UTC, so that comparing the text
+// compares the times and the indexes serve time queries.
+const timeLayout = "2006-01-02T15:04:05.000000000Z"
+
+// Bounds of the years timeLayout writes in four digits.
+var (
+	minTime = time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxTime = time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC)
+)
+
+// formatTime refuses times outside years 0000-9999 rather than store text
+// that would sort out of order.
+func formatTime(t time.Time) (string, error) {
+	if t.Before(minTime) || t.After(maxTime) {
+		return "", fmt.Errorf("time %s is outside years 0000-9999: %w", t.Format(time.RFC3339Nano), frontline.ErrInvalid)
+	}
+	return t.UTC().Format(timeLayout), nil
+}
+
+func parseTime(s string) (time.Time, error) {
+	t, err := time.Parse(timeLayout, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("stored time %q: %w", s, err)
+	}
+	return t, nil
+}
