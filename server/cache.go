@@ -1,0 +1,165 @@
+package server
+
+import (
+	"bytes"
+	"compress/gzip"
+	"container/list"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/labstack/echo/v4"
+)
+
+const (
+	mimeGeoJSON = "application/geo+json"
+	mimeJSON    = "application/json"
+	mimeCSV     = "text/csv; charset=utf-8"
+	// Responses smaller than this are not worth compressing.
+	gzipMin = 1024
+)
+
+// encoded is a response body ready to send: its bytes, their gzip form
+// (made once, when the entry is made) and their ETag.
+type encoded struct {
+	ctype string
+	body  []byte
+	gz    []byte
+	etag  string
+}
+
+func encode(ctype string, body []byte) *encoded {
+	sum := sha256.Sum256(body)
+	e := &encoded{ctype: ctype, body: body, etag: `"` + hex.EncodeToString(sum[:12]) + `"`}
+	if len(body) >= gzipMin {
+		var b bytes.Buffer
+		w, _ := gzip.NewWriterLevel(&b, gzip.BestSpeed)
+		_, _ = w.Write(body)
+		_ = w.Close()
+		e.gz = b.Bytes()
+	}
+	return e
+}
+
+func encodeJSON(ctype string, v any) (*encoded, error) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return encode(ctype, append(body, '\n')), nil
+}
+
+// respCache keeps encoded responses, each built once however many
+// requests ask for it at the same time. Keys carry the data's revision,
+// so a write makes every older entry unreachable; they age out.
+type respCache struct {
+	mu    sync.Mutex
+	max   int
+	items map[string]*list.Element
+	order *list.List
+}
+
+type respEntry struct {
+	key  string
+	once sync.Once
+	val  *encoded
+	err  error
+}
+
+func newRespCache(max int) *respCache {
+	return &respCache{max: max, items: map[string]*list.Element{}, order: list.New()}
+}
+
+func (rc *respCache) get(key string, build func() (*encoded, error)) (*encoded, error) {
+	rc.mu.Lock()
+	el, ok := rc.items[key]
+	if ok {
+		rc.order.MoveToFront(el)
+	} else {
+		el = rc.order.PushFront(&respEntry{key: key})
+		rc.items[key] = el
+		for rc.order.Len() > rc.max {
+			last := rc.order.Back()
+			rc.order.Remove(last)
+			delete(rc.items, last.Value.(*respEntry).key)
+		}
+	}
+	e := el.Value.(*respEntry)
+	rc.mu.Unlock()
+	e.once.Do(func() { e.val, e.err = build() })
+	if e.err != nil {
+		rc.mu.Lock()
+		if cur, ok := rc.items[key]; ok && cur == el {
+			rc.order.Remove(el)
+			delete(rc.items, key)
+		}
+		rc.mu.Unlock()
+	}
+	return e.val, e.err
+}
+
+// cached serves a read from the cache, building it on a miss. The key
+// must name everything the response depends on but the data's revision,
+// which is added here.
+func (s *server) cached(c echo.Context, key string, build func() (*encoded, error)) error {
+	rev := s.svc.Revision()
+	e, err := s.cache.get(key+"#"+uitoa(rev), build)
+	if err != nil {
+		return err
+	}
+	return send(c, e)
+}
+
+// send writes an encoded response: 304 when the client has it, gzip when
+// it accepts it.
+func send(c echo.Context, e *encoded) error {
+	h := c.Response().Header()
+	h.Set("ETag", e.etag)
+	h.Set("Cache-Control", "no-cache")
+	h.Add("Vary", "Accept-Encoding")
+	if match := c.Request().Header.Get("If-None-Match"); match != "" && etagMatch(match, e.etag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	body := e.body
+	if e.gz != nil && acceptsGzip(c.Request()) {
+		h.Set("Content-Encoding", "gzip")
+		body = e.gz
+	}
+	return c.Blob(http.StatusOK, e.ctype, body)
+}
+
+func etagMatch(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == etag {
+			return true
+		}
+	}
+	return false
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		name, q, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.TrimSpace(name) == "gzip" && strings.ReplaceAll(strings.TrimSpace(q), " ", "") != "q=0" {
+			return true
+		}
+	}
+	return false
+}
+
+func uitoa(v uint64) string {
+	var b [20]byte
+	i := len(b)
+	for {
+		i--
+		b[i] = byte('0' + v%10)
+		v /= 10
+		if v == 0 {
+			return string(b[i:])
+		}
+	}
+}

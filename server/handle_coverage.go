@@ -1,0 +1,188 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+
+	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
+
+	"frontline"
+	"frontline/geo"
+)
+
+func (s *server) handleCoverage(c echo.Context) error {
+	q := c.QueryParams()
+	if err := checkParams(q, coverageParams, []string{"format"}); err != nil {
+		return err
+	}
+	format := q.Get("format")
+	if format != "" && format != "json" && format != "csv" {
+		return badParam("format", "format must be json or csv, got %q", format)
+	}
+	q.Del("format")
+	p, err := frontline.ParseParams(q)
+	if err != nil {
+		return err
+	}
+	return s.cached(c, "coverage?"+format+"&"+p.Key(), func() (*encoded, error) {
+		rep, _, err := s.svc.Coverage(c.Request().Context(), p)
+		if err != nil {
+			return nil, err
+		}
+		if format == "csv" {
+			return encode(mimeCSV, rep.CSV()), nil
+		}
+		return encodeJSON(mimeJSON, rep)
+	})
+}
+
+func (s *server) handleSectorCoverage(c echo.Context) error {
+	q := c.QueryParams()
+	if err := checkParams(q, coverageParams); err != nil {
+		return err
+	}
+	id, err := url.PathUnescape(c.Param("sector"))
+	if err != nil {
+		return badParam("sector", "bad sector id in path")
+	}
+	p, err := frontline.ParseParams(q)
+	if err != nil {
+		return err
+	}
+	return s.cached(c, "coverage/"+id+"?"+p.Key(), func() (*encoded, error) {
+		rep, _, err := s.svc.Coverage(c.Request().Context(), p)
+		if err != nil {
+			return nil, err
+		}
+		sec, err := rep.Sector(id)
+		if err != nil {
+			return nil, err
+		}
+		return encodeJSON(mimeJSON, map[string]any{"line": rep.Line, "params": rep.Params, "sector": sec})
+	})
+}
+
+func (s *server) handleSectors(c echo.Context) error {
+	q := c.QueryParams()
+	if err := checkParams(q, coverageParams, shapeParams, []string{"geometry"}); err != nil {
+		return err
+	}
+	geom := q.Get("geometry")
+	if geom != "" && geom != "line" && geom != "zone" {
+		return badParam("geometry", "geometry must be line or zone, got %q", geom)
+	}
+	sh, shapeKey, err := parseShape(q)
+	if err != nil {
+		return err
+	}
+	for _, n := range append(shapeParams, "geometry") {
+		q.Del(n)
+	}
+	p, err := frontline.ParseParams(q)
+	if err != nil {
+		return err
+	}
+	return s.cached(c, "sectors?"+geom+"&"+p.Key()+shapeKey, func() (*encoded, error) {
+		fc, err := s.svc.Sectors(c.Request().Context(), p, geom == "zone", sh)
+		if err != nil {
+			return nil, err
+		}
+		return encodeJSON(mimeGeoJSON, fc)
+	})
+}
+
+func (s *server) handleOverlay(c echo.Context) error {
+	q := c.QueryParams()
+	if err := checkParams(q, coverageParams, shapeParams); err != nil {
+		return err
+	}
+	name := c.Param("name")
+	sh, shapeKey, err := parseShape(q)
+	if err != nil {
+		return err
+	}
+	for _, n := range shapeParams {
+		q.Del(n)
+	}
+	p, err := frontline.ParseParams(q)
+	if err != nil {
+		return err
+	}
+	return s.cached(c, "overlay/"+name+"?"+p.Key()+shapeKey, func() (*encoded, error) {
+		fc, err := s.svc.Overlay(c.Request().Context(), name, p, sh)
+		if err != nil {
+			return nil, err
+		}
+		return encodeJSON(mimeGeoJSON, fc)
+	})
+}
+
+func (s *server) handleAnchors(c echo.Context) error {
+	if err := checkParams(c.QueryParams()); err != nil {
+		return err
+	}
+	return s.cached(c, "anchors", func() (*encoded, error) {
+		anchors, err := s.svc.Anchors(c.Request().Context())
+		if err != nil {
+			return nil, err
+		}
+		features := make([]map[string]any, len(anchors))
+		for i, a := range anchors {
+			features[i] = map[string]any{"type": "Feature", "id": a.Name,
+				"geometry":   map[string]any{"type": "Point", "coordinates": a.Point},
+				"properties": map[string]any{"name": a.Name}}
+		}
+		return encodeJSON(mimeGeoJSON, map[string]any{"type": "FeatureCollection", "features": features})
+	})
+}
+
+// handlePutAnchors replaces the anchors with a FeatureCollection of Points
+// named by properties.name (or the feature id), in the order given.
+func (s *server) handlePutAnchors(c echo.Context) error {
+	body, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	var fc struct {
+		Type     string `json:"type"`
+		Features []struct {
+			ID       any `json:"id"`
+			Geometry struct {
+				Type        string    `json:"type"`
+				Coordinates []float64 `json:"coordinates"`
+			} `json:"geometry"`
+			Properties map[string]any `json:"properties"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal(body, &fc); err != nil || fc.Type != "FeatureCollection" {
+		return &frontline.InputError{Code: "not_geojson", At: frontline.Nowhere, Message: "anchors must be a GeoJSON FeatureCollection of named Points"}
+	}
+	anchors := make([]geo.Anchor, len(fc.Features))
+	for i, f := range fc.Features {
+		at := frontline.Location{Feature: i, Part: -1, Vertex: -1}
+		if f.Geometry.Type != "Point" || len(f.Geometry.Coordinates) < 2 {
+			return &frontline.InputError{Code: "wrong_geometry", At: at, Message: "an anchor must be a Point"}
+		}
+		name, _ := f.Properties["name"].(string)
+		if name == "" {
+			if id, ok := f.ID.(string); ok {
+				name = id
+			}
+		}
+		if name == "" {
+			at.Field = "properties.name"
+			return &frontline.InputError{Code: "bad_anchor", At: at, Message: "an anchor needs a name"}
+		}
+		p := orb.Point{f.Geometry.Coordinates[0], f.Geometry.Coordinates[1]}
+		if p[0] < -180 || p[0] > 180 || p[1] < -90 || p[1] > 90 {
+			return &frontline.InputError{Code: "bad_coordinates", At: at, Message: "anchor position outside [-180, 180] x [-90, 90]"}
+		}
+		anchors[i] = geo.Anchor{Name: name, Point: p}
+	}
+	if err := s.svc.SetAnchors(c.Request().Context(), anchors); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]int{"anchors": len(anchors)})
+}

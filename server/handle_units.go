@@ -1,0 +1,221 @@
+package server
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
+
+	"frontline"
+)
+
+func (s *server) handleUnits(c echo.Context) error {
+	q := c.QueryParams()
+	if err := checkParams(q, []string{"kind", "bbox"}); err != nil {
+		return err
+	}
+	kind := q.Get("kind")
+	switch kind {
+	case "", frontline.KindTroops, frontline.KindAirDefense, frontline.KindPatrol:
+	default:
+		return badParam("kind", "kind must be troops, air_defense or patrol, got %q", kind)
+	}
+	sh, shapeKey, err := parseShape(q)
+	if err != nil {
+		return err
+	}
+	return s.cached(c, "units?kind="+kind+"&"+shapeKey, func() (*encoded, error) {
+		units, err := s.svc.Units(c.Request().Context())
+		if err != nil {
+			return nil, err
+		}
+		features := make([]*frontline.Unit, 0, len(units))
+		for _, u := range units {
+			if kind != "" && u.Kind != kind {
+				continue
+			}
+			if sh.HasBBox && !unitBound(u).Intersects(sh.BBox) {
+				continue
+			}
+			features = append(features, u)
+		}
+		return encodeJSON(mimeGeoJSON, map[string]any{"type": "FeatureCollection", "features": features})
+	})
+}
+
+func (s *server) handleUnit(c echo.Context) error {
+	id, err := url.PathUnescape(c.Param("id"))
+	if err != nil {
+		return badParam("id", "bad unit id in path")
+	}
+	u, err := s.svc.Unit(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return s.cached(c, "unit/"+id, func() (*encoded, error) { return encodeJSON(mimeGeoJSON, u) })
+}
+
+// parseUnitBody reads one unit Feature; an id in the path wins over a
+// missing one in the body and must agree with one that is there.
+func parseUnitBody(c echo.Context, pathID string) (*frontline.Unit, error) {
+	body, err := readBody(c)
+	if err != nil {
+		return nil, err
+	}
+	var probe struct {
+		ID json.RawMessage `json:"id"`
+	}
+	_ = json.Unmarshal(body, &probe)
+	if len(probe.ID) == 0 || string(probe.ID) == "null" {
+		id := pathID
+		if id == "" {
+			id = newID()
+		}
+		body, err = withID(body, id)
+		if err != nil {
+			return nil, err
+		}
+	}
+	u, err := frontline.ParseUnit(body, -1)
+	if err != nil {
+		return nil, err
+	}
+	if pathID != "" && u.ID != pathID {
+		return nil, &frontline.InputError{Code: "id_mismatch", At: frontline.Location{Feature: -1, Part: -1, Vertex: -1, Field: "id"},
+			Message: fmt.Sprintf("the feature's id %q differs from the id %q in the path", u.ID, pathID)}
+	}
+	return u, nil
+}
+
+// withID sets the id member of a JSON object.
+func withID(body []byte, id string) ([]byte, error) {
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(body, &obj); err != nil {
+		// Let the parser produce its precise error.
+		return body, nil
+	}
+	b, _ := json.Marshal(id)
+	obj["id"] = b
+	return json.Marshal(obj)
+}
+
+func newID() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return "u-" + hex.EncodeToString(b[:])
+}
+
+func (s *server) handleCreateUnit(c echo.Context) error {
+	u, err := parseUnitBody(c, "")
+	if err != nil {
+		return err
+	}
+	if _, err := s.svc.Unit(c.Request().Context(), u.ID); err == nil {
+		return fmt.Errorf("%w: unit %q exists already (PUT /v1/units/%s replaces it)", frontline.ErrConflict, u.ID, url.PathEscape(u.ID))
+	}
+	if _, err := s.svc.PutUnits(c.Request().Context(), []*frontline.Unit{u}, false); err != nil {
+		return err
+	}
+	c.Response().Header().Set("Location", "/v1/units/"+url.PathEscape(u.ID))
+	return c.JSON(http.StatusCreated, u)
+}
+
+func (s *server) handlePutUnit(c echo.Context) error {
+	id, err := url.PathUnescape(c.Param("id"))
+	if err != nil {
+		return badParam("id", "bad unit id in path")
+	}
+	u, err := parseUnitBody(c, id)
+	if err != nil {
+		return err
+	}
+	created, err := s.svc.PutUnits(c.Request().Context(), []*frontline.Unit{u}, false)
+	if err != nil {
+		return err
+	}
+	if created[0] {
+		c.Response().Header().Set("Location", "/v1/units/"+url.PathEscape(u.ID))
+		return c.JSON(http.StatusCreated, u)
+	}
+	return c.JSON(http.StatusOK, u)
+}
+
+func (s *server) handleDeleteUnit(c echo.Context) error {
+	id, err := url.PathUnescape(c.Param("id"))
+	if err != nil {
+		return badParam("id", "bad unit id in path")
+	}
+	if err := s.svc.DeleteUnit(c.Request().Context(), id); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (s *server) handleImportUnits(c echo.Context) error {
+	q := c.QueryParams()
+	if err := checkParams(q, []string{"mode"}); err != nil {
+		return err
+	}
+	replace := false
+	switch q.Get("mode") {
+	case "", "merge":
+	case "replace":
+		replace = true
+	default:
+		return badParam("mode", "mode must be merge (default) or replace, got %q", q.Get("mode"))
+	}
+	body, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	var units []*frontline.Unit
+	ctype, _, _ := mime.ParseMediaType(c.Request().Header.Get("Content-Type"))
+	if ctype == "text/csv" || ctype == "application/csv" {
+		units, err = frontline.ParseUnitsCSV(body)
+	} else {
+		units, err = frontline.ParseUnits(body)
+	}
+	if err != nil {
+		return err
+	}
+	before, err := s.svc.Units(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	created, err := s.svc.PutUnits(c.Request().Context(), units, replace)
+	if err != nil {
+		return err
+	}
+	out := map[string]int{"created": 0, "updated": 0, "deleted": 0}
+	for _, cr := range created {
+		if cr {
+			out["created"]++
+		} else {
+			out["updated"]++
+		}
+	}
+	if replace {
+		out["deleted"] = len(before) - out["updated"]
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// unitBound is the bounds of a unit's geometry.
+func unitBound(u *frontline.Unit) (b orb.Bound) {
+	b.Min, b.Max = u.Coords[0].Point(), u.Coords[0].Point()
+	for _, p := range u.Coords {
+		b = b.Extend(p.Point())
+	}
+	return b
+}
+
+func sprintf(format string, args ...any) string {
+	return strings.TrimSpace(fmt.Sprintf(format, args...))
+}

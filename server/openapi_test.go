@@ -1,0 +1,82 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"frontline"
+	"frontline/geo"
+)
+
+// emptyStore is a Store with nothing in it, enough to build the router.
+type emptyStore struct{}
+
+func (emptyStore) AddLines(context.Context, []*frontline.LineInput, time.Time) ([]frontline.LineResult, error) {
+	return nil, nil
+}
+func (emptyStore) Lines(context.Context) ([]*frontline.LineVersion, error) { return nil, nil }
+func (emptyStore) Line(context.Context, int) (*frontline.LineVersion, error) {
+	return nil, frontline.ErrNotFound
+}
+func (emptyStore) LineAt(context.Context, time.Time) (*frontline.LineVersion, error) {
+	return nil, frontline.ErrNotFound
+}
+func (emptyStore) CurrentLine(context.Context) (*frontline.LineVersion, error) {
+	return nil, frontline.ErrNotFound
+}
+func (emptyStore) Units(context.Context) ([]*frontline.Unit, error) { return nil, nil }
+func (emptyStore) Unit(context.Context, string) (*frontline.Unit, error) {
+	return nil, frontline.ErrNotFound
+}
+func (emptyStore) PutUnits(context.Context, []*frontline.Unit, bool) ([]bool, error) { return nil, nil }
+func (emptyStore) DeleteUnit(context.Context, string) error                          { return nil }
+func (emptyStore) Anchors(context.Context) ([]geo.Anchor, error)                     { return nil, nil }
+func (emptyStore) SetAnchors(context.Context, []geo.Anchor) error                    { return nil }
+func (emptyStore) Ping(context.Context) error                                        { return nil }
+func (emptyStore) Close() error                                                      { return nil }
+
+// Every route the router serves is described in openapi.json, and every
+// path there is served.
+func TestOpenAPICoversEveryRoute(t *testing.T) {
+	svc, err := frontline.NewService(context.Background(), emptyStore{}, frontline.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := New(svc, Config{})
+	var doc struct {
+		OpenAPI string                                `json:"openapi"`
+		Paths   map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(openAPI, &doc); err != nil {
+		t.Fatalf("openapi.json: %v", err)
+	}
+	if !strings.HasPrefix(doc.OpenAPI, "3.") {
+		t.Errorf("openapi version %q", doc.OpenAPI)
+	}
+	param := regexp.MustCompile(`:([a-z]+)`)
+	served := map[string]bool{}
+	for _, r := range e.Routes() {
+		if r.Method == "echo_route_not_found" || r.Path == "/*" || r.Method == http.MethodOptions {
+			continue
+		}
+		path := param.ReplaceAllString(r.Path, "{$1}")
+		key := fmt.Sprintf("%s %s", strings.ToLower(r.Method), path)
+		served[key] = true
+		if _, ok := doc.Paths[path][strings.ToLower(r.Method)]; !ok {
+			t.Errorf("route %s %s is not in openapi.json", r.Method, path)
+		}
+	}
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			if !served[method+" "+path] {
+				t.Errorf("openapi.json describes %s %s, which is not served", method, path)
+			}
+		}
+	}
+}

@@ -1,0 +1,107 @@
+package server
+
+import (
+	"io"
+	"math"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
+
+	"frontline"
+)
+
+func badParam(field, format string, args ...any) error {
+	return &frontline.InputError{Code: "bad_parameter", Message: sprintf(format, args...),
+		At: frontline.Location{Feature: -1, Part: -1, Vertex: -1, Field: field}}
+}
+
+// parseShape reads bbox, simplify (metres) or zoom, and precision.
+func parseShape(q url.Values) (frontline.Shape, string, error) {
+	sh := frontline.Shape{Precision: 6}
+	var key strings.Builder
+	if v := q.Get("bbox"); v != "" {
+		parts := strings.Split(v, ",")
+		if len(parts) != 4 {
+			return sh, "", badParam("bbox", "bbox must be minLon,minLat,maxLon,maxLat, got %q", v)
+		}
+		var f [4]float64
+		for i, p := range parts {
+			x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+				return sh, "", badParam("bbox", "bbox must be four numbers, got %q", v)
+			}
+			f[i] = x
+		}
+		if f[0] < -180 || f[2] > 180 || f[1] < -90 || f[3] > 90 || f[0] > f[2] || f[1] > f[3] {
+			return sh, "", badParam("bbox", "bbox %q is not minLon,minLat,maxLon,maxLat within [-180, 180] x [-90, 90]", v)
+		}
+		sh.BBox, sh.HasBBox = orb.Bound{Min: orb.Point{f[0], f[1]}, Max: orb.Point{f[2], f[3]}}, true
+		key.WriteString("bbox=" + v + "&")
+	}
+	if v := q.Get("simplify"); v != "" {
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil || !(x >= 0) || x > 100000 {
+			return sh, "", badParam("simplify", "simplify must be a tolerance in metres from 0 to 100000, got %q", v)
+		}
+		sh.Tolerance = x
+	}
+	if v := q.Get("zoom"); v != "" {
+		z, err := strconv.Atoi(v)
+		if err != nil || z < 0 || z > 24 {
+			return sh, "", badParam("zoom", "zoom must be a whole number from 0 to 24, got %q", v)
+		}
+		// Half a pixel of a 256-pixel web-mercator tile at that zoom.
+		sh.Tolerance = 156543.03 / math.Pow(2, float64(z)) / 2
+	}
+	if v := q.Get("precision"); v != "" {
+		p, err := strconv.Atoi(v)
+		if err != nil || p < 1 || p > 15 {
+			return sh, "", badParam("precision", "precision must be a number of decimals from 1 to 15, got %q", v)
+		}
+		sh.Precision = p
+	}
+	key.WriteString("tol=" + strconv.FormatFloat(sh.Tolerance, 'g', -1, 64) + "&prec=" + strconv.Itoa(sh.Precision))
+	return sh, key.String(), nil
+}
+
+// known lists the query parameters each kind of read takes; anything else
+// is refused, so that a misspelt "what if" never silently answers with
+// the defaults.
+var (
+	coverageParams = []string{"sector_km", "sectors", "depth_km", "side", "required_per_km",
+		"troops_ok", "air_defense_ok", "patrol_ok", "version", "at"}
+	shapeParams = []string{"bbox", "simplify", "zoom", "precision"}
+)
+
+func checkParams(q url.Values, allowed ...[]string) error {
+	for name := range q {
+		ok := false
+		for _, list := range allowed {
+			for _, a := range list {
+				if a == name {
+					ok = true
+				}
+			}
+		}
+		if !ok {
+			var all []string
+			for _, list := range allowed {
+				all = append(all, list...)
+			}
+			return badParam(name, "unknown parameter %q (this endpoint takes %s)", name, strings.Join(all, ", "))
+		}
+	}
+	return nil
+}
+
+// readBody reads the whole request body (bounded by the body limit).
+func readBody(c echo.Context) ([]byte, error) {
+	b, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}

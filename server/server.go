@@ -1,0 +1,239 @@
+// Package server speaks HTTP: it parses requests, calls the service and
+// encodes results. Results of reads are cached as encoded bytes (and
+// their gzip form) keyed by the data's revision, so a repeated read costs
+// a map lookup and a write.
+package server
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"frontline"
+)
+
+// Config holds the server's settings.
+type Config struct {
+	// MaxBodyBytes bounds request bodies (413 beyond it).
+	MaxBodyBytes int64
+	// CacheEntries bounds the encoded responses kept in memory.
+	CacheEntries int
+	Logger       *slog.Logger
+}
+
+// Defaults of Config.
+const (
+	DefaultMaxBodyBytes = 64 << 20
+	DefaultCacheEntries = 512
+)
+
+type server struct {
+	svc   *frontline.Service
+	cfg   Config
+	cache *respCache
+	log   *slog.Logger
+}
+
+// New builds the HTTP handler over the service.
+func New(svc *frontline.Service, cfg Config) *echo.Echo {
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.CacheEntries <= 0 {
+		cfg.CacheEntries = DefaultCacheEntries
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	s := &server{svc: svc, cfg: cfg, cache: newRespCache(cfg.CacheEntries), log: cfg.Logger}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.Use(middleware.Recover())
+	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
+		AllowOrigins:  []string{"*"},
+		AllowMethods:  []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodDelete},
+		AllowHeaders:  []string{"Content-Type", "Authorization", "If-None-Match"},
+		ExposeHeaders: []string{"ETag", "Location"},
+	}))
+	e.Use(s.limitBody)
+
+	e.GET("/healthz", s.handleHealth)
+	e.GET("/readyz", s.handleReady)
+	e.GET("/openapi.json", s.handleOpenAPI)
+
+	v1 := e.Group("/v1")
+	v1.GET("/frontline", s.handleLine)
+	v1.GET("/frontline/versions", s.handleVersions)
+	v1.POST("/frontline", s.handleImportLine)
+	v1.POST("/frontline/bulk", s.handleImportLines)
+	v1.GET("/sectors", s.handleSectors)
+	v1.GET("/anchors", s.handleAnchors)
+	v1.PUT("/anchors", s.handlePutAnchors)
+	v1.GET("/units", s.handleUnits)
+	v1.POST("/units", s.handleCreateUnit)
+	v1.POST("/units/bulk", s.handleImportUnits)
+	v1.GET("/units/:id", s.handleUnit)
+	v1.PUT("/units/:id", s.handlePutUnit)
+	v1.DELETE("/units/:id", s.handleDeleteUnit)
+	v1.GET("/coverage", s.handleCoverage)
+	v1.GET("/coverage/:sector", s.handleSectorCoverage)
+	v1.GET("/overlays/:name", s.handleOverlay)
+	return e
+}
+
+// limitBody refuses bodies over the limit with 413 before reading them
+// whole, whatever Content-Length says.
+func (s *server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if r.ContentLength > s.cfg.MaxBodyBytes {
+			return errTooLarge(s.cfg.MaxBodyBytes)
+		}
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(c.Response(), r.Body, s.cfg.MaxBodyBytes)
+		}
+		return next(c)
+	}
+}
+
+func errTooLarge(limit int64) error {
+	return &apiError{status: http.StatusRequestEntityTooLarge, code: "too_large",
+		msg: "request body is larger than the limit of " + strconv.FormatInt(limit, 10) + " bytes"}
+}
+
+// apiError is an error with its own status, for what only HTTP knows.
+type apiError struct {
+	status int
+	code   string
+	msg    string
+}
+
+func (e *apiError) Error() string { return e.msg }
+
+type errorBody struct {
+	Error struct {
+		Code    string         `json:"code"`
+		Message string         `json:"message"`
+		Details map[string]any `json:"details,omitempty"`
+	} `json:"error"`
+}
+
+// statusOf maps an input error's code to 400 (the request is malformed)
+// or 422 (well-formed, but breaks a rule of the data).
+var badRequestCodes = map[string]bool{
+	"not_json": true, "not_geojson": true, "bad_parameter": true, "empty": true, "bad_csv": true,
+	"not_feature_collection": true, "not_feature": true, "unsupported_media_type": true,
+}
+
+// handleError writes every error as {"error": {...}}; it is the one place
+// that maps errors to statuses.
+func (s *server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	var body errorBody
+	status := http.StatusInternalServerError
+	body.Error.Code, body.Error.Message = "internal", "internal error"
+	var in *frontline.InputError
+	var ae *apiError
+	var he *echo.HTTPError
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &in):
+		status = http.StatusUnprocessableEntity
+		if badRequestCodes[in.Code] {
+			status = http.StatusBadRequest
+		}
+		if in.Code == "too_many_features" {
+			status = http.StatusRequestEntityTooLarge
+		}
+		body.Error.Code, body.Error.Message = in.Code, in.Error()
+		d := map[string]any{}
+		if in.At.Feature >= 0 {
+			d["feature"] = in.At.Feature
+		}
+		if in.At.Part >= 0 {
+			d["part"] = in.At.Part
+		}
+		if in.At.Vertex >= 0 {
+			d["vertex"] = in.At.Vertex
+		}
+		if in.At.Field != "" {
+			d["field"] = in.At.Field
+		}
+		if len(d) > 0 {
+			body.Error.Details = d
+		}
+	case errors.As(err, &mbe):
+		status, body.Error.Code = http.StatusRequestEntityTooLarge, "too_large"
+		body.Error.Message = "request body is larger than the limit of " + strconv.FormatInt(mbe.Limit, 10) + " bytes"
+	case errors.As(err, &ae):
+		status, body.Error.Code, body.Error.Message = ae.status, ae.code, ae.msg
+	case errors.Is(err, frontline.ErrNotFound):
+		status, body.Error.Code, body.Error.Message = http.StatusNotFound, "not_found", trimKind(err)
+	case errors.Is(err, frontline.ErrConflict):
+		status, body.Error.Code, body.Error.Message = http.StatusConflict, "conflict", trimKind(err)
+	case errors.Is(err, frontline.ErrTooLarge):
+		status, body.Error.Code, body.Error.Message = http.StatusRequestEntityTooLarge, "too_large", trimKind(err)
+	case errors.As(err, &he):
+		status = he.Code
+		body.Error.Code = codeForStatus(he.Code)
+		if m, ok := he.Message.(string); ok {
+			body.Error.Message = m
+		} else {
+			body.Error.Message = http.StatusText(he.Code)
+		}
+	default:
+		s.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+	}
+	if c.Request().Method == http.MethodHead {
+		_ = c.NoContent(status)
+		return
+	}
+	_ = c.JSON(status, body)
+}
+
+// trimKind drops the sentinel's own words ("frontline: not found") and
+// the store's package prefix from a message shown to a client.
+func trimKind(err error) string {
+	msg := err.Error()
+	for _, k := range []error{frontline.ErrNotFound, frontline.ErrConflict, frontline.ErrTooLarge} {
+		msg = strings.TrimPrefix(msg, k.Error()+": ")
+		msg = strings.TrimSuffix(msg, ": "+k.Error())
+	}
+	return strings.TrimPrefix(msg, "sqlite: ")
+}
+
+func codeForStatus(status int) string {
+	switch status {
+	case http.StatusNotFound:
+		return "not_found"
+	case http.StatusMethodNotAllowed:
+		return "method_not_allowed"
+	case http.StatusRequestEntityTooLarge:
+		return "too_large"
+	case http.StatusUnsupportedMediaType:
+		return "unsupported_media_type"
+	}
+	if status >= 500 {
+		return "internal"
+	}
+	return "bad_request"
+}
+
+func (s *server) handleHealth(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *server) handleReady(c echo.Context) error {
+	if err := s.svc.Ready(c.Request().Context()); err != nil {
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "not ready", "reason": trimKind(err)})
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+}
