@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"path/filepath"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -180,12 +181,16 @@ func TestZonesRealLines(t *testing.T) {
 			if testing.Short() {
 				return
 			}
-			ref := bruteforce.NewLine(toBF(rl.parts)).Zones(bounds(z.Sectors()), 30, "both", nil, 1.5)
+			const cellKm = 1.0
+			ref := bruteforce.NewLine(toBF(rl.parts)).Zones(refBounds(l, z.Sectors()), 30, "both", nil, cellKm)
 			refTotal := 0.0
-			for _, r := range ref {
+			for i, r := range ref {
 				refTotal += r.AreaKm2
+				if d := math.Abs(z.AreaKm2()[i] - r.AreaKm2); d > 0.003*r.AreaKm2+refNoise(z.Polygons()[i], cellKm) {
+					t.Errorf("sector %s: area %.2f km², brute force %.2f", z.Sectors()[i].ID, z.AreaKm2()[i], r.AreaKm2)
+				}
 			}
-			if e := relErr(sum(z.AreaKm2()), refTotal); e > 0.002 {
+			if e := relErr(sum(z.AreaKm2()), refTotal); e > 0.001 {
 				t.Errorf("band area %.1f km², brute force %.1f (error %.2e)", sum(z.AreaKm2()), refTotal, e)
 			}
 			for i, mp := range z.Polygons() {
@@ -194,5 +199,33 @@ func TestZonesRealLines(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Zone polygons are valid simple-features polygons (no self-intersection,
+// holes inside their shells), as GIS clients require, on real and
+// synthetic lines and on every side.
+func TestZonesValidPolygons(t *testing.T) {
+	cases := map[string][][]orb.Point{"synthetic": {synthLine(600)}}
+	start := orb.Point{36, 48.5}
+	cases["zigzag"] = [][]orb.Point{path(start, [2]float64{30, 15}, [2]float64{150, 15}, [2]float64{30, 15}, [2]float64{150, 15})}
+	cases["U turn"] = [][]orb.Point{path(start, [2]float64{90, 60}, [2]float64{0, 30}, [2]float64{270, 60})}
+	if files, _ := filepath.Glob(filepath.Join(sharedData, "*.contact.geojson")); len(files) > 0 {
+		for _, rl := range realLines(t) {
+			cases[rl.name] = rl.parts
+		}
+	}
+	for name, parts := range cases {
+		l := mustLine(t, parts...)
+		for _, side := range []Side{Both, Left, Right} {
+			t.Run(name+"/"+side.String(), func(t *testing.T) {
+				z := mustZones(t, l, Sectoring{SectorKm: 25}, ZoneOptions{DepthKm: 30, Side: side})
+				for i, polys := range z.planarPolygons() {
+					if err := sfMultiPolygon(polys).Validate(); err != nil {
+						t.Errorf("sector %d: %v", i, err)
+					}
+				}
+			})
+		}
 	}
 }
