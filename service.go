@@ -1,7 +1,6 @@
 package frontline
 
 import (
-	"container/list"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +11,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"frontline/geo"
+	"frontline/internal/memo"
 )
 
 // Service is the product's one entry point: imports, unit management and
@@ -34,8 +34,8 @@ type Service struct {
 	units    []*Unit         // nil until loaded
 	anchors  []geo.Anchor
 	ancOK    bool
-	zones    *memo
-	reports  *memo
+	zones    *memo.Cache[zoneKey, *geo.Zones]
+	reports  *memo.Cache[reportKey, *Report]
 }
 
 type lineAt struct {
@@ -60,7 +60,7 @@ func NewService(ctx context.Context, st Store, opt Options) (*Service, error) {
 		opt.Now = time.Now
 	}
 	s := &Service{store: st, now: opt.Now, lines: map[int]*lineAt{},
-		zones: newMemo(opt.CacheEntries), reports: newMemo(opt.CacheEntries)}
+		zones: memo.New[zoneKey, *geo.Zones](opt.CacheEntries), reports: memo.New[reportKey, *Report](opt.CacheEntries)}
 	if err := s.reloadVersions(ctx); err != nil {
 		return nil, err
 	}
@@ -196,6 +196,7 @@ type Computation struct {
 	Params  Params
 	Zones   *geo.Zones
 	Sectors []geo.Sector
+	key     zoneKey
 }
 
 type zoneKey struct {
@@ -234,22 +235,17 @@ func (s *Service) Zones(ctx context.Context, p Params) (*Computation, error) {
 	default:
 		key.sectors = fmt.Sprintf("km%g", p.SectorKm)
 	}
-	v, err := s.zones.get(key, func() (any, error) {
+	z, err := s.zones.Get(key, func() (*geo.Zones, error) {
 		sectors, err := line.Sectors(p.Sectoring(anchors))
 		if err != nil {
 			return nil, invalid("bad_parameter", Location{Feature: -1, Part: -1, Vertex: -1, Field: "sectors"}, "%s", errors.Unwrap(err).Error()+": "+err.Error())
 		}
-		z, err := geo.NewZones(line, sectors, p.ZoneOptions())
-		if err != nil {
-			return nil, err
-		}
-		return z, nil
+		return geo.NewZones(line, sectors, p.ZoneOptions())
 	})
 	if err != nil {
 		return nil, err
 	}
-	z := v.(*geo.Zones)
-	return &Computation{Line: lv, Params: p, Zones: z, Sectors: z.Sectors()}, nil
+	return &Computation{Line: lv, Params: p, Zones: z, Sectors: z.Sectors(), key: key}, nil
 }
 
 type reportKey struct {
@@ -268,16 +264,14 @@ func (s *Service) Coverage(ctx context.Context, p Params) (*Report, *Computation
 	if err != nil {
 		return nil, nil, err
 	}
-	key := reportKey{params: p.Key(), unitsRev: rev}
-	key.zones.version = c.Line.Version
-	v, err := s.reports.get(key, func() (any, error) {
-		cov := c.Zones.Coverage(GeoUnits(units))
-		return NewReport(c.Line, p, cov), nil
+	key := reportKey{zones: c.key, params: p.Key(), unitsRev: rev}
+	rep, err := s.reports.Get(key, func() (*Report, error) {
+		return NewReport(c.Line, p, c.Zones.Coverage(GeoUnits(units))), nil
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	return v.(*Report), c, nil
+	return rep, c, nil
 }
 
 func (s *Service) loadUnits(ctx context.Context) ([]*Unit, uint64, error) {
@@ -408,52 +402,4 @@ func (s *Service) Ready(ctx context.Context) error {
 		return fmt.Errorf("%w: no line stored yet", ErrNotFound)
 	}
 	return nil
-}
-
-// memo is a bounded cache of computations, each run once however many
-// callers ask for it at the same time; failures are not kept.
-type memo struct {
-	mu    sync.Mutex
-	max   int
-	items map[any]*list.Element
-	order *list.List
-}
-
-type memoEntry struct {
-	key  any
-	once sync.Once
-	val  any
-	err  error
-}
-
-func newMemo(max int) *memo {
-	return &memo{max: max, items: map[any]*list.Element{}, order: list.New()}
-}
-
-func (m *memo) get(key any, compute func() (any, error)) (any, error) {
-	m.mu.Lock()
-	el, ok := m.items[key]
-	if ok {
-		m.order.MoveToFront(el)
-	} else {
-		el = m.order.PushFront(&memoEntry{key: key})
-		m.items[key] = el
-		for m.order.Len() > m.max {
-			last := m.order.Back()
-			m.order.Remove(last)
-			delete(m.items, last.Value.(*memoEntry).key)
-		}
-	}
-	e := el.Value.(*memoEntry)
-	m.mu.Unlock()
-	e.once.Do(func() { e.val, e.err = compute() })
-	if e.err != nil {
-		m.mu.Lock()
-		if cur, ok := m.items[key]; ok && cur == el {
-			m.order.Remove(el)
-			delete(m.items, key)
-		}
-		m.mu.Unlock()
-	}
-	return e.val, e.err
 }

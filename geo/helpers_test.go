@@ -155,20 +155,25 @@ func relErr(got, want float64) float64 {
 	return math.Abs(got-want) / math.Abs(want)
 }
 
+// ringPoints returns a ring's positions as the geodesic package takes them.
+func ringPoints(r orb.Ring) [][2]float64 {
+	pts := make([][2]float64, len(r))
+	for i, p := range r {
+		pts[i] = p
+	}
+	return pts
+}
+
 // polygonArea is the geodesic area of a served zone, in km², computed on
 // the lon/lat polygon by the geodesic package (not by the engine's plane).
 func polygonArea(mp orb.MultiPolygon) float64 {
 	a := 0.0
 	for _, poly := range mp {
 		for i, r := range poly {
-			ring := make([][2]float64, len(r))
-			for j, p := range r {
-				ring[j] = p
-			}
 			if i == 0 {
-				a += geodesic.Area(ring)
+				a += geodesic.Area(ringPoints(r))
 			} else {
-				a -= geodesic.Area(ring)
+				a -= geodesic.Area(ringPoints(r))
 			}
 		}
 	}

@@ -80,11 +80,7 @@ func refNoise(mp orb.MultiPolygon, cellKm float64) float64 {
 	perimeter := 0.0
 	for _, poly := range mp {
 		for _, r := range poly {
-			ring := make([][2]float64, len(r))
-			for j, p := range r {
-				ring[j] = p
-			}
-			perimeter += geodesic.Length(ring) / 1000
+			perimeter += geodesic.Length(ringPoints(r)) / 1000
 		}
 	}
 	return 3 * cellKm * cellKm * math.Sqrt(perimeter/cellKm) / 2

@@ -3,13 +3,11 @@ package server
 import (
 	"bytes"
 	"compress/gzip"
-	"container/list"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"strings"
-	"sync"
 
 	"github.com/labstack/echo/v4"
 )
@@ -52,61 +50,12 @@ func encodeJSON(ctype string, v any) (*encoded, error) {
 	return encode(ctype, append(body, '\n')), nil
 }
 
-// respCache keeps encoded responses, each built once however many
-// requests ask for it at the same time. Keys carry the data's revision,
-// so a write makes every older entry unreachable; they age out.
-type respCache struct {
-	mu    sync.Mutex
-	max   int
-	items map[string]*list.Element
-	order *list.List
-}
-
-type respEntry struct {
-	key  string
-	once sync.Once
-	val  *encoded
-	err  error
-}
-
-func newRespCache(max int) *respCache {
-	return &respCache{max: max, items: map[string]*list.Element{}, order: list.New()}
-}
-
-func (rc *respCache) get(key string, build func() (*encoded, error)) (*encoded, error) {
-	rc.mu.Lock()
-	el, ok := rc.items[key]
-	if ok {
-		rc.order.MoveToFront(el)
-	} else {
-		el = rc.order.PushFront(&respEntry{key: key})
-		rc.items[key] = el
-		for rc.order.Len() > rc.max {
-			last := rc.order.Back()
-			rc.order.Remove(last)
-			delete(rc.items, last.Value.(*respEntry).key)
-		}
-	}
-	e := el.Value.(*respEntry)
-	rc.mu.Unlock()
-	e.once.Do(func() { e.val, e.err = build() })
-	if e.err != nil {
-		rc.mu.Lock()
-		if cur, ok := rc.items[key]; ok && cur == el {
-			rc.order.Remove(el)
-			delete(rc.items, key)
-		}
-		rc.mu.Unlock()
-	}
-	return e.val, e.err
-}
-
 // cached serves a read from the cache, building it on a miss. The key
 // must name everything the response depends on but the data's revision,
 // which is added here.
 func (s *server) cached(c echo.Context, key string, build func() (*encoded, error)) error {
 	rev := s.svc.Revision()
-	e, err := s.cache.get(key+"#"+uitoa(rev), build)
+	e, err := s.cache.Get(key+"#"+uitoa(rev), build)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"frontline"
+	"frontline/internal/memo"
 )
 
 // Config holds the server's settings.
@@ -35,7 +36,7 @@ const (
 type server struct {
 	svc   *frontline.Service
 	cfg   Config
-	cache *respCache
+	cache *memo.Cache[string, *encoded]
 	log   *slog.Logger
 }
 
@@ -50,7 +51,7 @@ func New(svc *frontline.Service, cfg Config) *echo.Echo {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &server{svc: svc, cfg: cfg, cache: newRespCache(cfg.CacheEntries), log: cfg.Logger}
+	s := &server{svc: svc, cfg: cfg, cache: memo.New[string, *encoded](cfg.CacheEntries), log: cfg.Logger}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError

@@ -1,0 +1,62 @@
+package memo
+
+import (
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+func TestOnceUnderConcurrency(t *testing.T) {
+	c := New[string, int](4)
+	var calls atomic.Int32
+	var wg sync.WaitGroup
+	for i := 0; i < 50; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v, err := c.Get("k", func() (int, error) { calls.Add(1); return 42, nil })
+			if v != 42 || err != nil {
+				t.Errorf("got %d, %v", v, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if calls.Load() != 1 {
+		t.Errorf("computed %d times, want once", calls.Load())
+	}
+}
+
+func TestBoundAndRecency(t *testing.T) {
+	c := New[int, int](2)
+	get := func(k int) { c.Get(k, func() (int, error) { return k, nil }) }
+	get(1)
+	get(2)
+	get(1) // 1 is now the most recent
+	get(3) // drops 2
+	if c.Len() != 2 {
+		t.Fatalf("len %d", c.Len())
+	}
+	recomputed := false
+	c.Get(2, func() (int, error) { recomputed = true; return 2, nil })
+	if !recomputed {
+		t.Error("2 should have been dropped")
+	}
+	recomputed = false
+	c.Get(3, func() (int, error) { recomputed = true; return 3, nil })
+	if recomputed {
+		t.Error("3 should still be cached")
+	}
+}
+
+func TestFailuresAreNotKept(t *testing.T) {
+	c := New[int, int](2)
+	boom := errors.New("boom")
+	if _, err := c.Get(1, func() (int, error) { return 0, boom }); err != boom {
+		t.Fatalf("err %v", err)
+	}
+	v, err := c.Get(1, func() (int, error) { return 7, nil })
+	if v != 7 || err != nil {
+		t.Errorf("after a failure: %d, %v", v, err)
+	}
+}
