@@ -13,6 +13,7 @@ var (
 	ErrNotFound = errors.New("frontline: not found")
 	ErrConflict = errors.New("frontline: conflict")
 	ErrTooLarge = errors.New("frontline: too large")
+	ErrBusy     = errors.New("frontline: busy")
 )
 
 // Location says where in a GeoJSON input something is; -1 means "not

@@ -128,6 +128,7 @@ func (s *Service) Overlay(ctx context.Context, name string, p Params, sh Shape) 
 				props["status"] = "inactive"
 				props["stroke"], props["fill"], props["fill-opacity"] = "#757575", "#757575", 0.03
 			}
+			f.Properties = props
 			fc.Append(f)
 		}
 	case "gaps":

@@ -22,20 +22,24 @@ import (
 type Service struct {
 	store Store
 	now   func() time.Time
+	opt   Options
 
 	writeMu sync.Mutex // one write at a time, so revisions follow the store
 
-	mu       sync.Mutex
-	rev      uint64          // bumped by every write
-	unitsRev uint64          // bumped by unit writes
-	ancRev   uint64          // bumped by anchor writes
-	versions []*LineVersion  // every version, no geometry, by version
-	lines    map[int]*lineAt // loaded versions with their engine lines
-	units    []*Unit         // nil until loaded
-	anchors  []geo.Anchor
-	ancOK    bool
-	zones    *memo.Cache[zoneKey, *geo.Zones]
-	reports  *memo.Cache[reportKey, *Report]
+	mu        sync.Mutex
+	rev       uint64          // bumped by every write
+	unitsRev  uint64          // bumped by unit writes
+	ancRev    uint64          // bumped by anchor writes
+	versions  []*LineVersion  // every version, no geometry, by version
+	lines     map[int]*lineAt // loaded versions with their engine lines
+	units     []*Unit         // nil until loaded
+	anchors   []geo.Anchor
+	ancOK     bool
+	authCache sync.Map      // key id -> authEntry
+	compute   chan struct{} // bounds computations running at once
+
+	zones   *memo.Cache[zoneKey, *geo.Zones]
+	reports *memo.Cache[reportKey, *Report]
 }
 
 type lineAt struct {
@@ -48,8 +52,52 @@ type Options struct {
 	// CacheEntries bounds how many zone computations and reports are kept
 	// (default 64 each).
 	CacheEntries int
-	Now          func() time.Time
+	// MaxVertices bounds the positions of one line (default 1,000,000).
+	MaxVertices int
+	// MaxUnits bounds the units of one import (default 100,000).
+	MaxUnits int
+	// MaxComputations bounds the zone computations running at once
+	// (default 2, the machine's cores); more wait their turn.
+	MaxComputations int
+	Now             func() time.Time
+	// Hooks observe the service (metrics); any may be nil.
+	Hooks Hooks
 }
+
+// Hooks are called as the service works, for metrics.
+type Hooks struct {
+	Computed   func(kind string, d time.Duration) // a computation ran (a cache miss)
+	Cache      func(cache string, hit bool)       // a cache was looked up
+	StoreError func(op string)                    // the store failed
+}
+
+func (h Hooks) computed(kind string, start time.Time) {
+	if h.Computed != nil {
+		h.Computed(kind, time.Since(start))
+	}
+}
+
+func (h Hooks) cache(cache string, hit bool) {
+	if h.Cache != nil {
+		h.Cache(cache, hit)
+	}
+}
+
+// storeErr reports a store failure that is not the caller's doing.
+func (s *Service) storeErr(op string, err error) error {
+	if err != nil && s.opt.Hooks.StoreError != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrInvalid) &&
+		!errors.Is(err, ErrConflict) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		s.opt.Hooks.StoreError(op)
+	}
+	return err
+}
+
+// Defaults of Options.
+const (
+	DefaultMaxVertices     = 1000000
+	DefaultMaxUnits        = 100000
+	DefaultMaxComputations = 2
+)
 
 // NewService opens the service over a store.
 func NewService(ctx context.Context, st Store, opt Options) (*Service, error) {
@@ -59,8 +107,18 @@ func NewService(ctx context.Context, st Store, opt Options) (*Service, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	s := &Service{store: st, now: opt.Now, lines: map[int]*lineAt{},
-		zones: memo.New[zoneKey, *geo.Zones](opt.CacheEntries), reports: memo.New[reportKey, *Report](opt.CacheEntries)}
+	if opt.MaxVertices <= 0 {
+		opt.MaxVertices = DefaultMaxVertices
+	}
+	if opt.MaxUnits <= 0 {
+		opt.MaxUnits = DefaultMaxUnits
+	}
+	if opt.MaxComputations <= 0 {
+		opt.MaxComputations = DefaultMaxComputations
+	}
+	s := &Service{store: st, now: opt.Now, opt: opt, lines: map[int]*lineAt{},
+		compute: make(chan struct{}, opt.MaxComputations),
+		zones:   memo.New[zoneKey, *geo.Zones](opt.CacheEntries), reports: memo.New[reportKey, *Report](opt.CacheEntries)}
 	if err := s.reloadVersions(ctx); err != nil {
 		return nil, err
 	}
@@ -80,6 +138,7 @@ func (s *Service) Revision() uint64 {
 
 func (s *Service) reloadVersions(ctx context.Context) error {
 	vs, err := s.store.Lines(ctx)
+	err = s.storeErr("lines", err)
 	if err != nil {
 		return err
 	}
@@ -92,9 +151,16 @@ func (s *Service) reloadVersions(ctx context.Context) error {
 
 // ImportLines stores line versions, all or nothing.
 func (s *Service) ImportLines(ctx context.Context, ins []*LineInput) ([]LineResult, error) {
+	for i, in := range ins {
+		if n := in.Vertices(); n > s.opt.MaxVertices {
+			return nil, &InputError{Code: "too_many_vertices", At: Location{Feature: i, Part: -1, Vertex: -1},
+				Message: fmt.Sprintf("line has %d positions, more than the limit of %d", n, s.opt.MaxVertices)}
+		}
+	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	res, err := s.store.AddLines(ctx, ins, s.now().UTC())
+	err = s.storeErr("add_lines", err)
 	if err != nil {
 		return nil, err
 	}
@@ -128,6 +194,7 @@ func (s *Service) Line(ctx context.Context, p Params) (*LineVersion, *geo.Line, 
 		return la.lv, la.line, nil
 	}
 	lv, err := s.store.Line(ctx, v)
+	err = s.storeErr("line", err)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -235,13 +302,25 @@ func (s *Service) Zones(ctx context.Context, p Params) (*Computation, error) {
 	default:
 		key.sectors = fmt.Sprintf("km%g", p.SectorKm)
 	}
+	hit := true
 	z, err := s.zones.Get(key, func() (*geo.Zones, error) {
+		hit = false
+		// Wait for a turn: computations are CPU-bound, and running more
+		// than the cores at once only makes each one slower.
+		select {
+		case s.compute <- struct{}{}:
+			defer func() { <-s.compute }()
+		case <-ctx.Done():
+			return nil, fmt.Errorf("%w: waiting for a computation slot: %w", ErrBusy, ctx.Err())
+		}
+		defer s.opt.Hooks.computed("zones", time.Now())
 		sectors, err := line.Sectors(p.Sectoring(anchors))
 		if err != nil {
 			return nil, invalid("bad_parameter", Location{Feature: -1, Part: -1, Vertex: -1, Field: "sectors"}, "%s", errors.Unwrap(err).Error()+": "+err.Error())
 		}
 		return geo.NewZones(line, sectors, p.ZoneOptions())
 	})
+	s.opt.Hooks.cache("zones", hit)
 	if err != nil {
 		return nil, err
 	}
@@ -265,9 +344,13 @@ func (s *Service) Coverage(ctx context.Context, p Params) (*Report, *Computation
 		return nil, nil, err
 	}
 	key := reportKey{zones: c.key, params: p.Key(), unitsRev: rev}
+	hit := true
 	rep, err := s.reports.Get(key, func() (*Report, error) {
+		hit = false
+		defer s.opt.Hooks.computed("coverage", time.Now())
 		return NewReport(c.Line, p, c.Zones.Coverage(GeoUnits(units))), nil
 	})
+	s.opt.Hooks.cache("reports", hit)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -282,6 +365,7 @@ func (s *Service) loadUnits(ctx context.Context) ([]*Unit, uint64, error) {
 		return units, rev, nil
 	}
 	units, err := s.store.Units(ctx)
+	err = s.storeErr("units", err)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -318,6 +402,10 @@ func (s *Service) Unit(ctx context.Context, id string) (*Unit, error) {
 // PutUnits stores units, all or nothing; replaceAll deletes the others.
 // It reports for each unit whether it is new.
 func (s *Service) PutUnits(ctx context.Context, units []*Unit, replaceAll bool) ([]bool, error) {
+	if len(units) > s.opt.MaxUnits {
+		return nil, &InputError{Code: "too_many_features", At: Nowhere,
+			Message: fmt.Sprintf("%d units in one import, more than the limit of %d", len(units), s.opt.MaxUnits)}
+	}
 	seen := make(map[string]int, len(units))
 	for i, u := range units {
 		if j, dup := seen[u.ID]; dup {
@@ -325,12 +413,15 @@ func (s *Service) PutUnits(ctx context.Context, units []*Unit, replaceAll bool) 
 		}
 		seen[u.ID] = i
 	}
-	return s.writeUnits(func() ([]bool, error) { return s.store.PutUnits(ctx, units, replaceAll) })
+	return s.writeUnits(func() ([]bool, error) {
+		created, err := s.store.PutUnits(ctx, units, replaceAll)
+		return created, s.storeErr("put_units", err)
+	})
 }
 
 // DeleteUnit deletes one unit.
 func (s *Service) DeleteUnit(ctx context.Context, id string) error {
-	_, err := s.writeUnits(func() ([]bool, error) { return nil, s.store.DeleteUnit(ctx, id) })
+	_, err := s.writeUnits(func() ([]bool, error) { return nil, s.storeErr("delete_unit", s.store.DeleteUnit(ctx, id)) })
 	return err
 }
 
@@ -358,6 +449,7 @@ func (s *Service) Anchors(ctx context.Context) ([]geo.Anchor, error) {
 		return a, nil
 	}
 	a, err := s.store.Anchors(ctx)
+	err = s.storeErr("anchors", err)
 	if err != nil {
 		return nil, err
 	}
@@ -379,7 +471,7 @@ func (s *Service) SetAnchors(ctx context.Context, anchors []geo.Anchor) error {
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	if err := s.store.SetAnchors(ctx, anchors); err != nil {
+	if err := s.storeErr("set_anchors", s.store.SetAnchors(ctx, anchors)); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -392,7 +484,7 @@ func (s *Service) SetAnchors(ctx context.Context, anchors []geo.Anchor) error {
 
 // Ready reports whether the store answers and a line is loaded.
 func (s *Service) Ready(ctx context.Context) error {
-	if err := s.store.Ping(ctx); err != nil {
+	if err := s.storeErr("ping", s.store.Ping(ctx)); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -402,4 +494,85 @@ func (s *Service) Ready(ctx context.Context) error {
 		return fmt.Errorf("%w: no line stored yet", ErrNotFound)
 	}
 	return nil
+}
+
+// CreateKey makes and stores an API key; the token is shown only now.
+func (s *Service) CreateKey(ctx context.Context, role Role, name string) (*APIKey, string, error) {
+	k, token, err := NewAPIKey(role, name, s.now())
+	if err != nil {
+		return nil, "", err
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if err := s.storeErr("create_key", s.store.CreateKey(ctx, k)); err != nil {
+		return nil, "", err
+	}
+	return k, token, nil
+}
+
+// Keys lists every API key (no secrets).
+func (s *Service) Keys(ctx context.Context) ([]*APIKey, error) {
+	keys, err := s.store.Keys(ctx)
+	return keys, s.storeErr("keys", err)
+}
+
+// RevokeKey revokes a key at once, for this process and every other.
+func (s *Service) RevokeKey(ctx context.Context, id string) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if err := s.storeErr("revoke_key", s.store.RevokeKey(ctx, id, s.now())); err != nil {
+		return err
+	}
+	s.authCache.Delete(id)
+	return nil
+}
+
+// Audit returns the audit log, newest first.
+func (s *Service) Audit(ctx context.Context, limit int, before int64) ([]*AuditEntry, error) {
+	entries, err := s.store.Audit(ctx, limit, before)
+	return entries, s.storeErr("audit", err)
+}
+
+// ErrUnauthorized is wrapped by errors about a missing or bad API key.
+var ErrUnauthorized = errors.New("frontline: unauthorized")
+
+// authTTL bounds how long a verified key is trusted without looking at
+// the store again, so a key revoked from another process (the command
+// line) stops working within it.
+const authTTL = 5 * time.Second
+
+type authEntry struct {
+	key     *APIKey
+	checked time.Time
+}
+
+// Authenticate returns the active key a token names, or an error wrapping
+// ErrUnauthorized. The error never contains the token.
+func (s *Service) Authenticate(ctx context.Context, token string) (*APIKey, error) {
+	id, secret, ok := SplitToken(token)
+	if !ok {
+		return nil, fmt.Errorf("%w: malformed API key", ErrUnauthorized)
+	}
+	if v, ok := s.authCache.Load(id); ok {
+		e := v.(authEntry)
+		if s.now().Sub(e.checked) < authTTL && e.key.Matches(secret) {
+			return e.key, nil
+		}
+	}
+	k, err := s.store.Key(ctx, id)
+	err = s.storeErr("key", err)
+	if errors.Is(err, ErrNotFound) {
+		return nil, fmt.Errorf("%w: unknown API key", ErrUnauthorized)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !k.Matches(secret) {
+		return nil, fmt.Errorf("%w: unknown API key", ErrUnauthorized)
+	}
+	if !k.Active() {
+		return nil, fmt.Errorf("%w: API key %s was revoked", ErrUnauthorized, k.ID)
+	}
+	s.authCache.Store(id, authEntry{key: k, checked: s.now()})
+	return k, nil
 }

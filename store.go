@@ -7,9 +7,11 @@ import (
 	"frontline/geo"
 )
 
-// Store keeps line versions, units and anchors. Every method that writes
-// is atomic: it stores all it was given or nothing. Implementations return
-// errors wrapping ErrNotFound for what is not there.
+// Store keeps line versions, units, anchors, API keys and the audit log.
+// Every method that writes is atomic: it stores all it was given or
+// nothing, and in the same transaction an audit entry saying who
+// (ActorFrom(ctx)), when and what. Implementations return errors wrapping
+// ErrNotFound for what is not there.
 type Store interface {
 	// AddLines stores line versions, all or nothing, numbering them in
 	// the order given after the existing ones. A line whose hash and
@@ -43,6 +45,20 @@ type Store interface {
 	Anchors(ctx context.Context) ([]geo.Anchor, error)
 	// SetAnchors replaces the anchors.
 	SetAnchors(ctx context.Context, anchors []geo.Anchor) error
+
+	// CreateKey stores a new API key.
+	CreateKey(ctx context.Context, k *APIKey) error
+	// Keys lists every key (revoked ones too), by creation time.
+	Keys(ctx context.Context) ([]*APIKey, error)
+	// Key returns one key by id.
+	Key(ctx context.Context, id string) (*APIKey, error)
+	// RevokeKey marks a key revoked at the given time; revoking a revoked
+	// key changes nothing.
+	RevokeKey(ctx context.Context, id string, at time.Time) error
+
+	// Audit returns the audit log, newest first: at most limit entries
+	// with ids below before (0: from the newest).
+	Audit(ctx context.Context, limit int, before int64) ([]*AuditEntry, error)
 
 	// Ping checks that the store can be reached.
 	Ping(ctx context.Context) error

@@ -50,21 +50,23 @@ func (db *DB) SetAnchors(ctx context.Context, anchors []geo.Anchor) error {
 		}
 		seen[a.Name] = true
 	}
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inAuditedTx(ctx, "anchors.set", func(tx *sql.Tx) (string, error) {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM anchors"); err != nil {
-			return err
+			return "", err
 		}
 		insert, err := tx.PrepareContext(ctx, "INSERT INTO anchors (position, name, lon, lat) VALUES (?, ?, ?, ?)")
 		if err != nil {
-			return err
+			return "", err
 		}
 		defer insert.Close()
+		names := make([]string, len(anchors))
 		for i, a := range anchors {
 			if _, err := insert.ExecContext(ctx, i, a.Name, a.Point[0], a.Point[1]); err != nil {
-				return fmt.Errorf("anchor %q: %w", a.Name, err)
+				return "", fmt.Errorf("anchor %q: %w", a.Name, err)
 			}
+			names[i] = a.Name
 		}
-		return nil
+		return listed(names), nil
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: set anchors: %w", err)

@@ -98,18 +98,18 @@ func (db *DB) AddLines(ctx context.Context, lines []*frontline.LineInput, import
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: add lines: imported at: %w", err)
 	}
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
+	err = db.inAuditedTx(ctx, "line.import", func(tx *sql.Tx) (string, error) {
 		a, err := prepareAdder(ctx, tx)
 		if err != nil {
-			return err
+			return "", err
 		}
 		defer a.close()
 		for i, in := range lines {
 			if results[i], err = a.add(ctx, in, imported); err != nil {
-				return fmt.Errorf("line %d: %w", i, err)
+				return "", fmt.Errorf("line %d: %w", i, err)
 			}
 		}
-		return nil
+		return lineImportTarget(results), nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: add lines: %w", err)

@@ -16,6 +16,9 @@
 // WAL readers see the last commit and block neither the writer nor each
 // other. An in-memory database exists only inside its connection, so
 // ":memory:" uses one connection for everything.
+//
+// Every write inserts its audit entry in its own transaction
+// (inAuditedTx), so the log holds exactly the writes that committed.
 package sqlite
 
 import (
@@ -211,6 +214,30 @@ func (db *DB) inTx(ctx context.Context, f func(tx *sql.Tx) error) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// inAuditedTx runs f as inTx does and, in the same transaction, records
+// the audit entry of the write: action, the target f returns, the actor
+// of ctx and the time. The entry commits with the write or not at all.
+// Every method that writes goes through here, so none can forget it.
+func (db *DB) inAuditedTx(ctx context.Context, action string, f func(tx *sql.Tx) (target string, err error)) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		what, err := f(tx)
+		if err != nil {
+			return err
+		}
+		// Taken under the write lock, so entries in id order are in time
+		// order (as far as the clock allows).
+		at, err := formatTime(time.Now())
+		if err != nil {
+			return fmt.Errorf("audit: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO audit (at, actor, action, target) VALUES (?, ?, ?, ?)",
+			at, frontline.ActorFrom(ctx), action, what); err != nil {
+			return fmt.Errorf("audit: %w", err)
+		}
+		return nil
+	})
 }
 
 // timeLayout is fixed-width RFC 3339 in UTC, so that comparing the text

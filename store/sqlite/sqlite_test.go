@@ -306,6 +306,7 @@ func TestNotFoundMessages(t *testing.T) {
 	_, errUnit := db.Unit(ctx, "x")
 	_, errCurrent := db.CurrentLine(ctx)
 	_, errAt := db.LineAt(ctx, time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC))
+	_, errKey := db.Key(ctx, "x")
 	tests := []struct {
 		err  error
 		want string
@@ -315,10 +316,149 @@ func TestNotFoundMessages(t *testing.T) {
 		{db.DeleteUnit(ctx, "x"), `sqlite: unit "x" not found: frontline: not found`},
 		{errCurrent, "sqlite: no line stored: frontline: not found"},
 		{errAt, "sqlite: no line valid at 2024-01-01T00:00:00Z: frontline: not found"},
+		{errKey, `sqlite: key "x" not found: frontline: not found`},
+		{db.RevokeKey(ctx, "x", time.Now()), `sqlite: key "x" not found: frontline: not found`},
 	}
 	for _, tt := range tests {
 		if tt.err == nil || tt.err.Error() != tt.want || !errors.Is(tt.err, frontline.ErrNotFound) {
 			t.Errorf("error %v, want %q wrapping ErrNotFound", tt.err, tt.want)
+		}
+	}
+}
+
+func TestKeyErrorMessages(t *testing.T) {
+	db := openTest(t, ":memory:")
+	ctx := t.Context()
+	k := &frontline.APIKey{ID: "x", Role: frontline.RoleRead, Hash: []byte{1}, CreatedAt: time.Now()}
+	if err := db.CreateKey(ctx, k); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		err  error
+		kind error
+		want string
+	}{
+		{db.CreateKey(ctx, k), frontline.ErrConflict, `sqlite: key "x" exists: frontline: conflict`},
+		{db.CreateKey(ctx, &frontline.APIKey{Role: frontline.RoleRead, Hash: []byte{1}}), frontline.ErrInvalid,
+			"sqlite: create key: no id: frontline: invalid input"},
+		{db.CreateKey(ctx, &frontline.APIKey{ID: "y", Role: 7, Hash: []byte{1}}), frontline.ErrInvalid,
+			`sqlite: create key "y": no such role 7: frontline: invalid input`},
+		{db.CreateKey(ctx, &frontline.APIKey{ID: "y", Role: frontline.RoleAdmin}), frontline.ErrInvalid,
+			`sqlite: create key "y": no hash: frontline: invalid input`},
+	}
+	for _, tt := range tests {
+		if tt.err == nil || tt.err.Error() != tt.want || !errors.Is(tt.err, tt.kind) {
+			t.Errorf("error %v, want %q wrapping %v", tt.err, tt.want, tt.kind)
+		}
+	}
+}
+
+// TestKeyAuditStoredForm checks the columns other tools rely on: the hash
+// is a BLOB, times are fixed-width UTC text.
+func TestKeyAuditStoredForm(t *testing.T) {
+	db := openTest(t, ":memory:")
+	ctx := t.Context()
+	k := &frontline.APIKey{ID: "k", Role: frontline.RoleWrite, Hash: []byte{0, 1, 2},
+		CreatedAt: time.Date(2024, 2, 1, 0, 0, 0, 0, time.FixedZone("", -5*3600))}
+	if err := db.CreateKey(ctx, k); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RevokeKey(ctx, "k", time.Date(2024, 3, 1, 0, 0, 0, 5, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	var hashType, createdAt, revokedAt string
+	var role int
+	if err := db.read.QueryRowContext(ctx, "SELECT typeof(hash), role, created_at, revoked_at FROM api_keys").Scan(&hashType, &role, &createdAt, &revokedAt); err != nil {
+		t.Fatal(err)
+	}
+	if hashType != "blob" || role != 2 || createdAt != "2024-02-01T05:00:00.000000000Z" || revokedAt != "2024-03-01T00:00:00.000000005Z" {
+		t.Errorf("api_keys row: hash %s, role %d, created %q, revoked %q", hashType, role, createdAt, revokedAt)
+	}
+	rows, err := db.read.QueryContext(ctx, "SELECT at FROM audit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var at string
+		if err := rows.Scan(&at); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := time.Parse(timeLayout, at); err != nil || len(at) != len(timeLayout) {
+			t.Errorf("audit at %q: want fixed-width UTC (%v)", at, err)
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil || n != 2 {
+		t.Errorf("%d audit rows (%v), want 2", n, err)
+	}
+}
+
+// TestAuditInSameTransaction: a write whose audit entry cannot be
+// written is not made. The audit table is dropped, so every write fails
+// at its last step, after changing what it writes.
+func TestAuditInSameTransaction(t *testing.T) {
+	db := openTest(t, ":memory:")
+	ctx := t.Context()
+	unit, err := frontline.ParseUnit([]byte(`{"type": "Feature", "id": "a", "geometry": {"type": "Point", "coordinates": [31, 48]},
+		"properties": {"kind": "troops", "strength": 500}}`), -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.PutUnits(ctx, []*frontline.Unit{unit}, false); err != nil {
+		t.Fatal(err)
+	}
+	key := &frontline.APIKey{ID: "k", Role: frontline.RoleRead, Hash: []byte{1}, CreatedAt: time.Now()}
+	if err := db.CreateKey(ctx, key); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.write.ExecContext(ctx, "DROP TABLE audit"); err != nil {
+		t.Fatal(err)
+	}
+	_, errLines := db.AddLines(ctx, []*frontline.LineInput{lineInput(t, 10, 0, "2024-01-01")}, time.Now())
+	_, errPut := db.PutUnits(ctx, nil, true)
+	writes := map[string]error{
+		"AddLines":   errLines,
+		"PutUnits":   errPut,
+		"DeleteUnit": db.DeleteUnit(ctx, "a"),
+		"SetAnchors": db.SetAnchors(ctx, []geo.Anchor{{Name: "a", Point: orb.Point{30, 48}}}),
+		"CreateKey":  db.CreateKey(ctx, &frontline.APIKey{ID: "j", Role: frontline.RoleRead, Hash: []byte{1}}),
+		"RevokeKey":  db.RevokeKey(ctx, "k", time.Now()),
+	}
+	for name, err := range writes {
+		if err == nil || !strings.Contains(err.Error(), "audit") {
+			t.Errorf("%s without an audit table: %v, want an audit error", name, err)
+		}
+	}
+	lines, errL := db.Lines(ctx)
+	units, errU := db.Units(ctx)
+	anchors, errA := db.Anchors(ctx)
+	keys, errK := db.Keys(ctx)
+	if err := errors.Join(errL, errU, errA, errK); err != nil {
+		t.Fatal(err)
+	}
+	if len(lines) != 0 || len(units) != 1 || len(anchors) != 0 || len(keys) != 1 {
+		t.Fatalf("after failed writes: %d lines, %d units, %d anchors, %d keys; want 0, 1, 0, 1",
+			len(lines), len(units), len(anchors), len(keys))
+	}
+	if !keys[0].Active() {
+		t.Error("after a failed RevokeKey: key revoked")
+	}
+}
+
+// TestAuditLimit: one call returns at most 1000 entries.
+func TestAuditLimit(t *testing.T) {
+	db := openTest(t, ":memory:")
+	ctx := t.Context()
+	if _, err := db.write.ExecContext(ctx, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1100)
+		INSERT INTO audit (at, actor, action, target) SELECT '2024-01-01T00:00:00.000000000Z', 'cli', 'anchors.set', i FROM n`); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ limit, want int }{{0, 100}, {999, 999}, {1000, 1000}, {1001, 1000}, {1 << 40, 1000}} {
+		got, err := db.Audit(ctx, tt.limit, 0)
+		if err != nil || len(got) != tt.want {
+			t.Errorf("Audit(%d, 0): %d entries, %v; want %d", tt.limit, len(got), err, tt.want)
 		}
 	}
 }

@@ -42,7 +42,7 @@ func (db *DB) Unit(ctx context.Context, id string) (*frontline.Unit, error) {
 	err := db.read.QueryRowContext(ctx, "SELECT feature FROM units WHERE id = ?", id).Scan(&feature)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return nil, fmt.Errorf("sqlite: unit %q not found: %w", id, frontline.ErrNotFound)
+		return nil, unitNotFound(id)
 	case err != nil:
 		return nil, fmt.Errorf("sqlite: unit %q: %w", id, err)
 	}
@@ -51,6 +51,10 @@ func (db *DB) Unit(ctx context.Context, id string) (*frontline.Unit, error) {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
 	return u, nil
+}
+
+func unitNotFound(id string) error {
+	return fmt.Errorf("sqlite: unit %q not found: %w", id, frontline.ErrNotFound)
 }
 
 // parseUnit rebuilds a unit from its stored Feature, so that the derived
@@ -93,44 +97,59 @@ func (db *DB) PutUnits(ctx context.Context, units []*frontline.Unit, replaceAll 
 		}
 		ids[i], features[i], kinds[i] = u.ID, string(feature), back.Kind
 	}
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	action := "units.put"
+	if replaceAll {
+		action = "units.replace"
+	}
+	err := db.inAuditedTx(ctx, action, func(tx *sql.Tx) (string, error) {
 		// Insert-or-ignore then update tells new from replaced in at
 		// most two statements, without a read first.
 		insert, err := tx.PrepareContext(ctx, "INSERT INTO units (id, kind, feature) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING")
 		if err != nil {
-			return err
+			return "", err
 		}
 		defer insert.Close()
 		update, err := tx.PrepareContext(ctx, "UPDATE units SET kind = ?, feature = ? WHERE id = ?")
 		if err != nil {
-			return err
+			return "", err
 		}
 		defer update.Close()
 		for i := range units {
 			res, err := insert.ExecContext(ctx, ids[i], kinds[i], features[i])
 			if err != nil {
-				return fmt.Errorf("unit %q: %w", ids[i], err)
+				return "", fmt.Errorf("unit %q: %w", ids[i], err)
 			}
 			n, err := res.RowsAffected()
 			if err != nil {
-				return fmt.Errorf("unit %q: %w", ids[i], err)
+				return "", fmt.Errorf("unit %q: %w", ids[i], err)
 			}
 			if created[i] = n == 1; created[i] {
 				continue
 			}
 			if _, err := update.ExecContext(ctx, kinds[i], features[i], ids[i]); err != nil {
-				return fmt.Errorf("unit %q: %w", ids[i], err)
+				return "", fmt.Errorf("unit %q: %w", ids[i], err)
 			}
 		}
 		if !replaceAll {
-			return nil
+			return listed(ids), nil
 		}
 		keep, err := json.Marshal(ids)
 		if err != nil {
-			return err
+			return "", err
 		}
-		_, err = tx.ExecContext(ctx, "DELETE FROM units WHERE id NOT IN (SELECT value FROM json_each(?))", string(keep))
-		return err
+		res, err := tx.ExecContext(ctx, "DELETE FROM units WHERE id NOT IN (SELECT value FROM json_each(?))", string(keep))
+		if err != nil {
+			return "", err
+		}
+		deleted, err := res.RowsAffected()
+		if err != nil {
+			return "", err
+		}
+		var gone string
+		if deleted > 0 {
+			gone = fmt.Sprintf("deleted %d", deleted)
+		}
+		return target(listed(ids), gone), nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: put units: %w", err)
@@ -140,20 +159,25 @@ func (db *DB) PutUnits(ctx context.Context, units []*frontline.Unit, replaceAll 
 
 // DeleteUnit deletes one unit.
 func (db *DB) DeleteUnit(ctx context.Context, id string) error {
-	var n int64
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inAuditedTx(ctx, "unit.delete", func(tx *sql.Tx) (string, error) {
 		res, err := tx.ExecContext(ctx, "DELETE FROM units WHERE id = ?", id)
 		if err != nil {
-			return err
+			return "", err
 		}
-		n, err = res.RowsAffected()
-		return err
+		n, err := res.RowsAffected()
+		if err != nil {
+			return "", err
+		}
+		if n == 0 {
+			return "", unitNotFound(id) // no entry for a delete of nothing
+		}
+		return id, nil
 	})
 	switch {
+	case errors.Is(err, frontline.ErrNotFound):
+		return err
 	case err != nil:
 		return fmt.Errorf("sqlite: delete unit %q: %w", id, err)
-	case n == 0:
-		return fmt.Errorf("sqlite: unit %q not found: %w", id, frontline.ErrNotFound)
 	}
 	return nil
 }

@@ -1,7 +1,8 @@
 // Package storetest is the conformance suite of frontline.Store: every
 // implementation runs it from its own tests, so they all keep the same
 // promises (version numbering, idempotent imports, all-or-nothing writes,
-// exact round trips) and a new one is checked against them for free.
+// exact round trips, an audit entry for every write and none for a failed
+// one) and a new one is checked against them for free.
 //
 //	func TestStore(t *testing.T) {
 //		storetest.Run(t, func(t *testing.T) frontline.Store {
@@ -48,6 +49,12 @@ func Run(t *testing.T, open func(t *testing.T) frontline.Store) {
 		{"UnitRoundTrip", testUnitRoundTrip},
 		{"PutUnitsAllOrNothing", testPutUnitsAllOrNothing},
 		{"Anchors", testAnchors},
+		{"Keys", testKeys},
+		{"KeyHashRoundTrip", testKeyHashRoundTrip},
+		{"Audit", testAudit},
+		{"AuditLongTargets", testAuditLongTargets},
+		{"AuditPaging", testAuditPaging},
+		{"AuditFailedWrites", testAuditFailedWrites},
 		{"ConcurrentReadersDuringWrites", testConcurrent},
 	}
 	for _, tt := range tests {
@@ -74,6 +81,14 @@ func testEmpty(t *testing.T, s frontline.Store) {
 	}
 	if anchors, err := s.Anchors(ctx); err != nil || len(anchors) != 0 {
 		t.Errorf("Anchors = %v, %v; want none", anchors, err)
+	}
+	if keys, err := s.Keys(ctx); err != nil || len(keys) != 0 {
+		t.Errorf("Keys = %v, %v; want none", keys, err)
+	}
+	_, err = s.Key(ctx, "x")
+	wantNotFound(t, `Key("x")`, err, `"x"`)
+	if entries, err := s.Audit(ctx, 0, 0); err != nil || len(entries) != 0 {
+		t.Errorf("Audit = %v, %v; want none", entries, err)
 	}
 }
 
