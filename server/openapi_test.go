@@ -38,8 +38,17 @@ func (emptyStore) PutUnits(context.Context, []*frontline.Unit, bool) ([]bool, er
 func (emptyStore) DeleteUnit(context.Context, string) error                          { return nil }
 func (emptyStore) Anchors(context.Context) ([]geo.Anchor, error)                     { return nil, nil }
 func (emptyStore) SetAnchors(context.Context, []geo.Anchor) error                    { return nil }
-func (emptyStore) Ping(context.Context) error                                        { return nil }
-func (emptyStore) Close() error                                                      { return nil }
+func (emptyStore) CreateKey(context.Context, *frontline.APIKey) error                { return nil }
+func (emptyStore) Keys(context.Context) ([]*frontline.APIKey, error)                 { return nil, nil }
+func (emptyStore) Key(context.Context, string) (*frontline.APIKey, error) {
+	return nil, frontline.ErrNotFound
+}
+func (emptyStore) RevokeKey(context.Context, string, time.Time) error { return nil }
+func (emptyStore) Audit(context.Context, int, int64) ([]*frontline.AuditEntry, error) {
+	return nil, nil
+}
+func (emptyStore) Ping(context.Context) error { return nil }
+func (emptyStore) Close() error               { return nil }
 
 // Every route the router serves is described in openapi.json, and every
 // path there is served.

@@ -24,20 +24,39 @@ type Config struct {
 	MaxBodyBytes int64
 	// CacheEntries bounds the encoded responses kept in memory.
 	CacheEntries int
-	Logger       *slog.Logger
+	// ClosedReads makes every read need a read key (reads are open by
+	// default, for a demo).
+	ClosedReads bool
+	// ProtectUnits makes unit positions (the units and the air-defense
+	// rings) need a read key while the line and sector overlays stay open.
+	ProtectUnits bool
+	// ReadRate and WriteRate bound each client's requests per second (a
+	// client is its API key, or its address without one); 0 means no
+	// limit. Bursts of twice the rate pass.
+	ReadRate, WriteRate float64
+	// TrustProxy takes the client's address from X-Forwarded-For and
+	// X-Real-IP, for a server behind a reverse proxy; otherwise those
+	// headers are ignored, so a client cannot pick its own address.
+	TrustProxy bool
+	Logger     *slog.Logger
+	Metrics    *Metrics
 }
 
 // Defaults of Config.
 const (
 	DefaultMaxBodyBytes = 64 << 20
 	DefaultCacheEntries = 512
+	DefaultReadRate     = 2000
+	DefaultWriteRate    = 20
 )
 
 type server struct {
-	svc   *frontline.Service
-	cfg   Config
-	cache *memo.Cache[string, *encoded]
-	log   *slog.Logger
+	svc        *frontline.Service
+	cfg        Config
+	cache      *memo.Cache[string, *encoded]
+	log        *slog.Logger
+	readLimit  *limiter
+	writeLimit *limiter
 }
 
 // New builds the HTTP handler over the service.
@@ -51,22 +70,37 @@ func New(svc *frontline.Service, cfg Config) *echo.Echo {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &server{svc: svc, cfg: cfg, cache: memo.New[string, *encoded](cfg.CacheEntries), log: cfg.Logger}
+	if cfg.Metrics == nil {
+		cfg.Metrics = NewMetrics()
+	}
+	s := &server{svc: svc, cfg: cfg, cache: memo.New[string, *encoded](cfg.CacheEntries), log: cfg.Logger,
+		readLimit: newLimiter(cfg.ReadRate, 0), writeLimit: newLimiter(cfg.WriteRate, 0)}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-	e.Use(middleware.Recover())
+	e.IPExtractor = echo.ExtractIPDirect()
+	if cfg.TrustProxy {
+		e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	}
+	e.Use(requestID, s.logRequests, cfg.Metrics.observe)
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			s.log.Error("panic", "err", err, "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "stack", string(stack))
+			return err
+		},
+	}))
 	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
 		AllowOrigins:  []string{"*"},
 		AllowMethods:  []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodDelete},
-		AllowHeaders:  []string{"Content-Type", "Authorization", "If-None-Match"},
-		ExposeHeaders: []string{"ETag", "Location"},
+		AllowHeaders:  []string{"Content-Type", "Authorization", "X-API-Key", "If-None-Match"},
+		ExposeHeaders: []string{"ETag", "Location", "Retry-After", echo.HeaderXRequestID},
 	}))
-	e.Use(s.limitBody)
+	e.Use(s.limitBody, s.authenticate, s.limitRate)
 
 	e.GET("/healthz", s.handleHealth)
 	e.GET("/readyz", s.handleReady)
 	e.GET("/openapi.json", s.handleOpenAPI)
+	e.GET("/metrics", cfg.Metrics.handler())
 
 	v1 := e.Group("/v1")
 	v1.GET("/frontline", s.handleLine)
@@ -85,6 +119,10 @@ func New(svc *frontline.Service, cfg Config) *echo.Echo {
 	v1.GET("/coverage", s.handleCoverage)
 	v1.GET("/coverage/:sector", s.handleSectorCoverage)
 	v1.GET("/overlays/:name", s.handleOverlay)
+	v1.GET("/keys", s.handleKeys)
+	v1.POST("/keys", s.handleCreateKey)
+	v1.DELETE("/keys/:id", s.handleRevokeKey)
+	v1.GET("/audit", s.handleAudit)
 	return e
 }
 
@@ -151,7 +189,7 @@ func (s *server) handleError(err error, c echo.Context) {
 		if badRequestCodes[in.Code] {
 			status = http.StatusBadRequest
 		}
-		if in.Code == "too_many_features" {
+		if in.Code == "too_many_features" || in.Code == "too_many_vertices" {
 			status = http.StatusRequestEntityTooLarge
 		}
 		body.Error.Code, body.Error.Message = in.Code, in.Error()
@@ -180,6 +218,11 @@ func (s *server) handleError(err error, c echo.Context) {
 		status, body.Error.Code, body.Error.Message = http.StatusNotFound, "not_found", trimKind(err)
 	case errors.Is(err, frontline.ErrConflict):
 		status, body.Error.Code, body.Error.Message = http.StatusConflict, "conflict", trimKind(err)
+	case errors.Is(err, frontline.ErrUnauthorized):
+		status, body.Error.Code, body.Error.Message = http.StatusUnauthorized, "unauthorized", trimKind(err)
+	case errors.Is(err, frontline.ErrBusy):
+		c.Response().Header().Set("Retry-After", "5")
+		status, body.Error.Code, body.Error.Message = http.StatusServiceUnavailable, "busy", trimKind(err)
 	case errors.Is(err, frontline.ErrTooLarge):
 		status, body.Error.Code, body.Error.Message = http.StatusRequestEntityTooLarge, "too_large", trimKind(err)
 	case errors.As(err, &he):
@@ -193,6 +236,9 @@ func (s *server) handleError(err error, c echo.Context) {
 	default:
 		s.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 	}
+	if status == http.StatusUnauthorized {
+		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="frontline"`)
+	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(status)
 		return
@@ -204,7 +250,7 @@ func (s *server) handleError(err error, c echo.Context) {
 // the store's package prefix from a message shown to a client.
 func trimKind(err error) string {
 	msg := err.Error()
-	for _, k := range []error{frontline.ErrNotFound, frontline.ErrConflict, frontline.ErrTooLarge} {
+	for _, k := range []error{frontline.ErrNotFound, frontline.ErrConflict, frontline.ErrTooLarge, frontline.ErrUnauthorized, frontline.ErrBusy} {
 		msg = strings.TrimPrefix(msg, k.Error()+": ")
 		msg = strings.TrimSuffix(msg, ": "+k.Error())
 	}
