@@ -2,8 +2,10 @@ package frontline
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -152,7 +154,7 @@ func (s *Service) Overlay(ctx context.Context, name string, p Params, sh Shape) 
 				"stroke":       statusColor[StatusGap], "stroke-width": 5, "stroke-opacity": 1}
 			fc.Append(f)
 		}
-		polys, err := c.Zones.AirDefenseGaps(ad)
+		polys, err := s.airDefenseGaps(c, ad)
 		if err != nil {
 			return nil, err
 		}
@@ -264,4 +266,24 @@ func roundGeometry(g orb.Geometry, f float64) orb.Geometry {
 		return out
 	}
 	return g
+}
+
+type gapKey struct {
+	zones zoneKey
+	ad    string
+}
+
+// airDefenseGaps returns the zones less the air-defense ranges, cached by
+// the zones and the active air-defense units alone, so that troop and
+// patrol updates do not redo the polygon overlay.
+func (s *Service) airDefenseGaps(c *Computation, ad []geo.AirDefense) ([]orb.MultiPolygon, error) {
+	h := sha256.New()
+	for _, u := range ad {
+		fmt.Fprintf(h, "%s|%v|%v|%v\n", u.ID, u.Pos[0], u.Pos[1], u.RangeKm)
+	}
+	key := gapKey{zones: c.key, ad: string(h.Sum(nil))}
+	return s.gaps.Get(key, func() ([]orb.MultiPolygon, error) {
+		defer s.opt.Hooks.computed("air_defense_gaps", time.Now())
+		return c.Zones.AirDefenseGaps(ad)
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"sync"
 	"time"
 
@@ -28,6 +29,7 @@ type Service struct {
 
 	mu        sync.Mutex
 	rev       uint64          // bumped by every write
+	linesRev  uint64          // bumped by line imports
 	unitsRev  uint64          // bumped by unit writes
 	ancRev    uint64          // bumped by anchor writes
 	versions  []*LineVersion  // every version, no geometry, by version
@@ -40,6 +42,7 @@ type Service struct {
 
 	zones   *memo.Cache[zoneKey, *geo.Zones]
 	reports *memo.Cache[reportKey, *Report]
+	gaps    *memo.Cache[gapKey, []orb.MultiPolygon]
 }
 
 type lineAt struct {
@@ -49,8 +52,9 @@ type lineAt struct {
 
 // Options of a Service.
 type Options struct {
-	// CacheEntries bounds how many zone computations and reports are kept
-	// (default 64 each).
+	// CacheEntries bounds how many zone computations are kept (default
+	// 16; each holds a few MB for a 2,100 km line) and reports (4 times as
+	// many; they are small).
 	CacheEntries int
 	// MaxVertices bounds the positions of one line (default 1,000,000).
 	MaxVertices int
@@ -102,7 +106,7 @@ const (
 // NewService opens the service over a store.
 func NewService(ctx context.Context, st Store, opt Options) (*Service, error) {
 	if opt.CacheEntries <= 0 {
-		opt.CacheEntries = 64
+		opt.CacheEntries = 16
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
@@ -118,7 +122,9 @@ func NewService(ctx context.Context, st Store, opt Options) (*Service, error) {
 	}
 	s := &Service{store: st, now: opt.Now, opt: opt, lines: map[int]*lineAt{},
 		compute: make(chan struct{}, opt.MaxComputations),
-		zones:   memo.New[zoneKey, *geo.Zones](opt.CacheEntries), reports: memo.New[reportKey, *Report](opt.CacheEntries)}
+		zones:   memo.New[zoneKey, *geo.Zones](opt.CacheEntries),
+		reports: memo.New[reportKey, *Report](4 * opt.CacheEntries),
+		gaps:    memo.New[gapKey, []orb.MultiPolygon](opt.CacheEntries)}
 	if err := s.reloadVersions(ctx); err != nil {
 		return nil, err
 	}
@@ -134,6 +140,34 @@ func (s *Service) Revision() uint64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.rev
+}
+
+// What a result depends on, for Revisions.
+const (
+	DependsOnLines = 1 << iota
+	DependsOnUnits
+	DependsOnAnchors
+	DependsOnAll = DependsOnLines | DependsOnUnits | DependsOnAnchors
+)
+
+// Revisions returns a text that changes whenever the stored data a
+// result depends on changes, so a cache of lines-only results survives
+// unit writes.
+func (s *Service) Revisions(deps int) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var b []byte
+	for _, d := range []struct {
+		flag int
+		rev  uint64
+	}{{DependsOnLines, s.linesRev}, {DependsOnUnits, s.unitsRev}, {DependsOnAnchors, s.ancRev}} {
+		if deps&d.flag != 0 {
+			b = strconv.AppendUint(append(b, '.'), d.rev, 10)
+		} else {
+			b = append(b, ".-"...)
+		}
+	}
+	return string(b)
 }
 
 func (s *Service) reloadVersions(ctx context.Context) error {
@@ -169,6 +203,7 @@ func (s *Service) ImportLines(ctx context.Context, ins []*LineInput) ([]LineResu
 	}
 	s.mu.Lock()
 	s.rev++
+	s.linesRev++
 	s.mu.Unlock()
 	return res, nil
 }

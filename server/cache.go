@@ -51,11 +51,10 @@ func encodeJSON(ctype string, v any) (*encoded, error) {
 }
 
 // cached serves a read from the cache, building it on a miss. The key
-// must name everything the response depends on but the data's revision,
-// which is added here.
-func (s *server) cached(c echo.Context, key string, build func() (*encoded, error)) error {
-	rev := s.svc.Revision()
-	e, err := s.cache.Get(key+"#"+uitoa(rev), build)
+// must name everything the response depends on but the stored data,
+// whose revisions (of the parts in deps) are added here.
+func (s *server) cached(c echo.Context, deps int, key string, build func() (*encoded, error)) error {
+	e, err := s.cache.Get(key+"#"+s.svc.Revisions(deps), build)
 	if err != nil {
 		return err
 	}
@@ -98,17 +97,4 @@ func acceptsGzip(r *http.Request) bool {
 		}
 	}
 	return false
-}
-
-func uitoa(v uint64) string {
-	var b [20]byte
-	i := len(b)
-	for {
-		i--
-		b[i] = byte('0' + v%10)
-		v /= 10
-		if v == 0 {
-			return string(b[i:])
-		}
-	}
 }

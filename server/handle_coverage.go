@@ -26,7 +26,7 @@ func (s *server) handleCoverage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.cached(c, "coverage?"+format+"&"+p.Key(), func() (*encoded, error) {
+	return s.cached(c, frontline.DependsOnAll, "coverage?"+format+"&"+p.Key(), func() (*encoded, error) {
 		rep, _, err := s.svc.Coverage(c.Request().Context(), p)
 		if err != nil {
 			return nil, err
@@ -51,7 +51,7 @@ func (s *server) handleSectorCoverage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.cached(c, "coverage/"+id+"?"+p.Key(), func() (*encoded, error) {
+	return s.cached(c, frontline.DependsOnAll, "coverage/"+id+"?"+p.Key(), func() (*encoded, error) {
 		rep, _, err := s.svc.Coverage(c.Request().Context(), p)
 		if err != nil {
 			return nil, err
@@ -84,7 +84,7 @@ func (s *server) handleSectors(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.cached(c, "sectors?"+geom+"&"+p.Key()+shapeKey, func() (*encoded, error) {
+	return s.cached(c, frontline.DependsOnLines|frontline.DependsOnAnchors, "sectors?"+geom+"&"+p.Key()+shapeKey, func() (*encoded, error) {
 		fc, err := s.svc.Sectors(c.Request().Context(), p, geom == "zone", sh)
 		if err != nil {
 			return nil, err
@@ -110,7 +110,7 @@ func (s *server) handleOverlay(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.cached(c, "overlay/"+name+"?"+p.Key()+shapeKey, func() (*encoded, error) {
+	return s.cached(c, frontline.DependsOnAll, "overlay/"+name+"?"+p.Key()+shapeKey, func() (*encoded, error) {
 		fc, err := s.svc.Overlay(c.Request().Context(), name, p, sh)
 		if err != nil {
 			return nil, err
@@ -123,7 +123,7 @@ func (s *server) handleAnchors(c echo.Context) error {
 	if err := checkParams(c.QueryParams()); err != nil {
 		return err
 	}
-	return s.cached(c, "anchors", func() (*encoded, error) {
+	return s.cached(c, frontline.DependsOnAnchors, "anchors", func() (*encoded, error) {
 		anchors, err := s.svc.Anchors(c.Request().Context())
 		if err != nil {
 			return nil, err

@@ -72,7 +72,7 @@ func (s *server) handleLine(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.cached(c, fmt.Sprintf("line?v=%d&%s", lv.Version, shapeKey), func() (*encoded, error) {
+	return s.cached(c, frontline.DependsOnLines, fmt.Sprintf("line?v=%d&%s", lv.Version, shapeKey), func() (*encoded, error) {
 		return encodeJSON(mimeGeoJSON, lineFeature(lv, sh))
 	})
 }
@@ -81,7 +81,7 @@ func (s *server) handleVersions(c echo.Context) error {
 	if err := checkParams(c.QueryParams()); err != nil {
 		return err
 	}
-	return s.cached(c, "versions", func() (*encoded, error) {
+	return s.cached(c, frontline.DependsOnLines, "versions", func() (*encoded, error) {
 		vs := s.svc.Versions()
 		if vs == nil {
 			vs = []*frontline.LineVersion{}

@@ -31,7 +31,7 @@ func (s *server) handleUnits(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.cached(c, "units?kind="+kind+"&"+shapeKey, func() (*encoded, error) {
+	return s.cached(c, frontline.DependsOnUnits, "units?kind="+kind+"&"+shapeKey, func() (*encoded, error) {
 		units, err := s.svc.Units(c.Request().Context())
 		if err != nil {
 			return nil, err
@@ -59,7 +59,7 @@ func (s *server) handleUnit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.cached(c, "unit/"+id, func() (*encoded, error) { return encodeJSON(mimeGeoJSON, u) })
+	return s.cached(c, frontline.DependsOnUnits, "unit/"+id, func() (*encoded, error) { return encodeJSON(mimeGeoJSON, u) })
 }
 
 // parseUnitBody reads one unit Feature; an id in the path wins over a

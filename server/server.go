@@ -22,8 +22,10 @@ import (
 type Config struct {
 	// MaxBodyBytes bounds request bodies (413 beyond it).
 	MaxBodyBytes int64
-	// CacheEntries bounds the encoded responses kept in memory.
+	// CacheEntries and CacheBytes bound the encoded responses kept in
+	// memory (plain and gzip bytes counted).
 	CacheEntries int
+	CacheBytes   int
 	// ClosedReads makes every read need a read key (reads are open by
 	// default, for a demo).
 	ClosedReads bool
@@ -45,7 +47,8 @@ type Config struct {
 // Defaults of Config.
 const (
 	DefaultMaxBodyBytes = 64 << 20
-	DefaultCacheEntries = 512
+	DefaultCacheEntries = 1024
+	DefaultCacheBytes   = 64 << 20
 	DefaultReadRate     = 2000
 	DefaultWriteRate    = 20
 )
@@ -67,13 +70,16 @@ func New(svc *frontline.Service, cfg Config) *echo.Echo {
 	if cfg.CacheEntries <= 0 {
 		cfg.CacheEntries = DefaultCacheEntries
 	}
+	if cfg.CacheBytes <= 0 {
+		cfg.CacheBytes = DefaultCacheBytes
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
 	if cfg.Metrics == nil {
 		cfg.Metrics = NewMetrics()
 	}
-	s := &server{svc: svc, cfg: cfg, cache: memo.New[string, *encoded](cfg.CacheEntries), log: cfg.Logger,
+	s := &server{svc: svc, cfg: cfg, cache: memo.NewWeighted[string](cfg.CacheEntries, cfg.CacheBytes, func(e *encoded) int { return len(e.body) + len(e.gz) }), log: cfg.Logger,
 		readLimit: newLimiter(cfg.ReadRate, 0), writeLimit: newLimiter(cfg.WriteRate, 0)}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

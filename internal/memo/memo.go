@@ -11,10 +11,13 @@ import (
 
 // Cache maps keys to computed values.
 type Cache[K comparable, V any] struct {
-	mu    sync.Mutex
-	max   int
-	items map[K]*list.Element
-	order *list.List
+	mu      sync.Mutex
+	max     int         // most values
+	maxCost int         // most total cost (0: no bound)
+	cost    func(V) int // cost of a value, for maxCost
+	total   int         // total cost of the computed values
+	items   map[K]*list.Element
+	order   *list.List
 }
 
 type entry[K comparable, V any] struct {
@@ -22,11 +25,35 @@ type entry[K comparable, V any] struct {
 	once sync.Once
 	val  V
 	err  error
+	cost int
 }
 
 // New returns a cache of at most max values.
 func New[K comparable, V any](max int) *Cache[K, V] {
 	return &Cache[K, V]{max: max, items: map[K]*list.Element{}, order: list.New()}
+}
+
+// NewWeighted returns a cache of at most max values whose costs (say,
+// their sizes in bytes) add up to at most maxCost.
+func NewWeighted[K comparable, V any](max, maxCost int, cost func(V) int) *Cache[K, V] {
+	c := New[K, V](max)
+	c.maxCost, c.cost = maxCost, cost
+	return c
+}
+
+// evict drops the least recently used values while over a bound, keeping
+// the newest one. The caller holds mu.
+func (c *Cache[K, V]) evict() {
+	for c.order.Len() > 1 && (c.order.Len() > c.max || (c.maxCost > 0 && c.total > c.maxCost)) {
+		c.remove(c.order.Back())
+	}
+}
+
+func (c *Cache[K, V]) remove(el *list.Element) {
+	e := el.Value.(*entry[K, V])
+	c.order.Remove(el)
+	delete(c.items, e.key)
+	c.total -= e.cost
 }
 
 // Get returns the value for key, computing it with compute if it is not
@@ -39,24 +66,34 @@ func (c *Cache[K, V]) Get(key K, compute func() (V, error)) (V, error) {
 	} else {
 		el = c.order.PushFront(&entry[K, V]{key: key})
 		c.items[key] = el
-		for c.order.Len() > c.max {
-			last := c.order.Back()
-			c.order.Remove(last)
-			delete(c.items, last.Value.(*entry[K, V]).key)
-		}
+		c.evict()
 	}
 	e := el.Value.(*entry[K, V])
 	c.mu.Unlock()
-	e.once.Do(func() { e.val, e.err = compute() })
-	if e.err != nil {
+	e.once.Do(func() {
+		e.val, e.err = compute()
 		c.mu.Lock()
-		if cur, ok := c.items[key]; ok && cur == el {
-			c.order.Remove(el)
-			delete(c.items, key)
+		defer c.mu.Unlock()
+		cur, ok := c.items[key]
+		switch {
+		case !ok || cur != el:
+			// Dropped while computing: nothing to account for.
+		case e.err != nil:
+			c.remove(el)
+		case c.cost != nil:
+			e.cost = c.cost(e.val)
+			c.total += e.cost
+			c.evict()
 		}
-		c.mu.Unlock()
-	}
+	})
 	return e.val, e.err
+}
+
+// Cost returns the total cost of the cached values.
+func (c *Cache[K, V]) Cost() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.total
 }
 
 // Len returns how many values are cached.

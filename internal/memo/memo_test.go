@@ -60,3 +60,18 @@ func TestFailuresAreNotKept(t *testing.T) {
 		t.Errorf("after a failure: %d, %v", v, err)
 	}
 }
+
+func TestWeighted(t *testing.T) {
+	c := NewWeighted[int, []byte](100, 10, func(b []byte) int { return len(b) })
+	for k := 0; k < 5; k++ {
+		c.Get(k, func() ([]byte, error) { return make([]byte, 4), nil })
+	}
+	if c.Cost() > 10 || c.Len() != 2 {
+		t.Errorf("cost %d with %d values, want at most 10 with 2", c.Cost(), c.Len())
+	}
+	// A value larger than the budget is still kept, alone.
+	c.Get(9, func() ([]byte, error) { return make([]byte, 50), nil })
+	if c.Len() != 1 || c.Cost() != 50 {
+		t.Errorf("after a big value: %d values, cost %d", c.Len(), c.Cost())
+	}
+}
