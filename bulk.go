@@ -7,8 +7,10 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // MaxFeatures bounds the features of one bulk import.
@@ -48,6 +50,9 @@ func ParseUnits(data []byte) ([]*Unit, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(features) == 0 {
+		return nil, invalid("empty", Nowhere, "no units to import")
+	}
 	out := make([]*Unit, len(features))
 	seen := make(map[string]int, len(features))
 	for i, f := range features {
@@ -70,6 +75,9 @@ func splitFeatures(data []byte) ([]json.RawMessage, error) {
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
 		return nil, invalid("empty", Nowhere, "the body is empty")
+	}
+	if !utf8.Valid(trimmed) {
+		return nil, invalid("not_json", Nowhere, "not valid JSON: invalid UTF-8 at byte %d", invalidUTF8At(data))
 	}
 	if first, rest, ok := bytes.Cut(trimmed, []byte("\n")); !ok || !isObject(rest) || !isObject(first) || !json.Valid(first) {
 		// One JSON value: a FeatureCollection.
@@ -128,6 +136,9 @@ var numericColumns = map[string]bool{"strength": true, "range_km": true, "observ
 // every other column becomes a property, read as a number for strength,
 // range_km, observe_km and visits_per_day. Empty cells are left out.
 func ParseUnitsCSV(data []byte) ([]*Unit, error) {
+	if !utf8.Valid(data) {
+		return nil, invalid("bad_csv", Nowhere, "CSV is not valid UTF-8 at byte %d", invalidUTF8At(data))
+	}
 	r := csv.NewReader(bytes.NewReader(data))
 	r.TrimLeadingSpace = true
 	header, err := r.Read()
@@ -169,21 +180,23 @@ func ParseUnitsCSV(data []byte) ([]*Unit, error) {
 			switch name := header[i]; {
 			case name == "id":
 			case name == "lon" || name == "lat":
-				if _, err := strconv.ParseFloat(v, 64); err != nil {
+				n, ok := csvNumber(v)
+				if !ok {
 					at.Field = name
-					return nil, invalid("bad_coordinates", at, "%s %q is not a number", name, truncate(v, 40))
+					return nil, invalid("bad_coordinates", at, "%s %q is not a finite number", name, truncate(v, 40))
 				}
 				if name == "lon" {
-					lon = json.RawMessage(v)
+					lon = n
 				} else {
-					lat = json.RawMessage(v)
+					lat = n
 				}
 			case numericColumns[name]:
-				if _, err := strconv.ParseFloat(v, 64); err != nil {
+				n, ok := csvNumber(v)
+				if !ok {
 					at.Field = name
-					return nil, invalid("bad_property", at, "%s must be a number, got %q", name, truncate(v, 40))
+					return nil, invalid("bad_property", at, "%s must be a finite number, got %q", name, truncate(v, 40))
 				}
-				props[name] = json.RawMessage(v)
+				props[name] = n
 			default:
 				props[name] = v
 			}
@@ -191,18 +204,30 @@ func ParseUnitsCSV(data []byte) ([]*Unit, error) {
 		if lon == nil || lat == nil {
 			return nil, invalid("bad_coordinates", at, "row has no lon or lat")
 		}
-		f, _ := json.Marshal(map[string]any{"type": "Feature", "id": rec[col["id"]],
+		f, err := json.Marshal(map[string]any{"type": "Feature", "id": rec[col["id"]],
 			"geometry":   map[string]any{"type": "Point", "coordinates": []json.RawMessage{lon, lat}},
 			"properties": props})
+		if err != nil {
+			return nil, invalid("bad_csv", at, "row cannot be read: %v", err)
+		}
 		u, err := ParseUnit(f, row)
 		if err != nil {
 			return nil, err
 		}
 		if j, dup := seen[u.ID]; dup {
-			return nil, invalid("duplicate_id", Location{Feature: row, Part: -1, Vertex: -1, Field: "id"}, "id %q is also used by row %d", u.ID, j)
+			return nil, invalid("duplicate_id", Location{Feature: row, Part: -1, Vertex: -1, Field: "id"}, "id %q is also used by row %d (rows count from 0 after the header)", u.ID, j)
 		}
 		seen[u.ID] = row
 		out = append(out, u)
 	}
 	return out, nil
+}
+
+// csvNumber reads a CSV cell as a finite number, written back as JSON.
+func csvNumber(v string) (json.RawMessage, bool) {
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return nil, false
+	}
+	return json.RawMessage(strconv.FormatFloat(f, 'g', -1, 64)), true
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 )
@@ -32,18 +33,37 @@ type rawObject struct {
 // decodeObject decodes one GeoJSON object, refusing anything that is not
 // a JSON object with a type.
 func decodeObject(data []byte, at Location) (*rawObject, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, invalid("empty", at, "the input is empty")
+	}
+	if !utf8.Valid(data) {
+		return nil, invalid("not_json", at, "not valid JSON: invalid UTF-8 at byte %d", invalidUTF8At(data))
+	}
 	var o rawObject
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&o); err != nil {
 		return nil, jsonError(err, at)
 	}
-	if dec.More() {
-		return nil, invalid("not_json", at, "unexpected data after the JSON value")
+	if rest := bytes.TrimSpace(data[dec.InputOffset():]); len(rest) > 0 {
+		return nil, invalid("not_json", at, "unexpected data after the JSON value at byte %d", len(data)-len(rest))
 	}
 	if o.Type == "" {
 		return nil, invalid("not_geojson", at, "not GeoJSON: no \"type\" member")
 	}
 	return &o, nil
+}
+
+// invalidUTF8At returns the offset of the first byte that is not valid
+// UTF-8.
+func invalidUTF8At(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
 }
 
 func jsonError(err error, at Location) error {
@@ -114,6 +134,9 @@ func decodeLineString(raw json.RawMessage, at Location) ([]Position, error) {
 
 // decodeLineGeometry reads a LineString or MultiLineString geometry.
 func decodeLineGeometry(o *rawObject, at Location) ([][]Position, error) {
+	if o.Type != "LineString" && o.Type != "MultiLineString" {
+		return nil, invalid("wrong_geometry", at, "geometry must be a LineString or MultiLineString, got %s", o.Type)
+	}
 	if o.Coordinates == nil {
 		return nil, invalid("not_geojson", at, "%s has no coordinates", o.Type)
 	}

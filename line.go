@@ -117,7 +117,10 @@ func lineFromObject(o *rawObject, at Location) (*LineInput, error) {
 		var ie *geo.InvalidError
 		if errors.As(err, &ie) {
 			at.Part, at.Vertex = ie.Part, ie.Vertex
-			return nil, invalid("too_few_vertices", at, "%s", ie.Reason)
+			if ie.Part < 0 {
+				return nil, invalid(ie.Rule, at, "line %s", ie.Reason)
+			}
+			return nil, invalid(ie.Rule, at, "%s", ie.Reason)
 		}
 		return nil, err
 	}

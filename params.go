@@ -16,6 +16,11 @@ func ParseParams(q url.Values) (Params, error) {
 	bad := func(name, format string, args ...any) error {
 		return invalid("bad_parameter", Location{Feature: -1, Part: -1, Vertex: -1, Field: name}, format, args...)
 	}
+	for name, vs := range q {
+		if len(vs) > 1 {
+			return p, bad(name, "%s is given %d times; give it once", name, len(vs))
+		}
+	}
 	num := func(name string, dst *float64) error {
 		v := q.Get(name)
 		if v == "" {
@@ -51,14 +56,16 @@ func ParseParams(q url.Values) (Params, error) {
 			return p, err
 		}
 	}
-	if err := integer("sectors", &p.Sectors); err != nil {
+	if q.Get("sectors") == "anchors" {
+		p.Anchors = true
+	} else if err := integer("sectors", &p.Sectors); err != nil {
 		return p, err
 	}
 	if err := integer("version", &p.Version); err != nil {
 		return p, err
 	}
-	if v := q.Get("sectors"); v == "anchors" {
-		p.Sectors, p.Anchors = 0, true
+	if q.Get("version") != "" && p.Version < 1 {
+		return p, bad("version", "version must be a positive whole number, got %q", q.Get("version"))
 	}
 	if v := q.Get("side"); v != "" {
 		p.Side = v

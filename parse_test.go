@@ -11,7 +11,7 @@ func TestParseLineErrors(t *testing.T) {
 		name, in, want string
 	}{
 		{"not JSON", `{"type":`, "not valid JSON: the input ends too early"},
-		{"trailing data", `{"type":"LineString","coordinates":[[1,2],[3,4]]} x`, "unexpected data after the JSON value"},
+		{"trailing data", `{"type":"LineString","coordinates":[[1,2],[3,4]]} x`, "unexpected data after the JSON value at byte 50"},
 		{"not GeoJSON", `{"a":1}`, `not GeoJSON: no "type" member`},
 		{"array", `[1,2]`, "value must not be a JSON array"},
 		{"polygon", `{"type":"Polygon","coordinates":[[[1,2],[3,4],[5,6],[1,2]]]}`, "geometry must be a LineString or MultiLineString, got Polygon"},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -351,7 +352,12 @@ func (s *Service) Zones(ctx context.Context, p Params) (*Computation, error) {
 		defer s.opt.Hooks.computed("zones", time.Now())
 		sectors, err := line.Sectors(p.Sectoring(anchors))
 		if err != nil {
-			return nil, invalid("bad_parameter", Location{Feature: -1, Part: -1, Vertex: -1, Field: "sectors"}, "%s", errors.Unwrap(err).Error()+": "+err.Error())
+			field := "sectors"
+			if p.SectorKm > 0 {
+				field = "sector_km"
+			}
+			return nil, invalid("bad_parameter", Location{Feature: -1, Part: -1, Vertex: -1, Field: field}, "%s",
+				strings.TrimPrefix(err.Error(), geo.ErrInvalidSectoring.Error()+": "))
 		}
 		return geo.NewZones(line, sectors, p.ZoneOptions())
 	})

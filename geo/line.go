@@ -19,10 +19,14 @@ var ErrInvalidLine = errors.New("geo: invalid line")
 // error is about a whole part).
 type InvalidError struct {
 	Part, Vertex int
+	Rule         string // a stable word: too_few_vertices, bad_coordinates, too_long
 	Reason       string
 }
 
 func (e *InvalidError) Error() string {
+	if e.Part < 0 {
+		return "line: " + e.Reason
+	}
 	if e.Vertex < 0 {
 		return fmt.Sprintf("part %d: %s", e.Part, e.Reason)
 	}
@@ -30,6 +34,14 @@ func (e *InvalidError) Error() string {
 }
 
 func (e *InvalidError) Unwrap() error { return ErrInvalidLine }
+
+// Limits of a line: no front line is longer than the equator, and an
+// edge of thousands of kilometres is a mistake in the data, not a front.
+const (
+	MaxLineKm    = 25000.0
+	MaxEdgeKm    = 5000.0
+	sameVertexKm = 1e-6 // vertices closer than a millimetre are one vertex
+)
 
 // maxEdgeKm is the longest straight piece the engine lets stand for a
 // geodesic edge in its plane. Over 2 km the projected geodesic bows away
@@ -60,27 +72,40 @@ type Line struct {
 // coordinates is ignored) and prepares the line for computation.
 func NewLine(parts [][]orb.Point) (*Line, error) {
 	if len(parts) == 0 {
-		return nil, &InvalidError{Part: 0, Vertex: -1, Reason: "line has no parts"}
+		return nil, &InvalidError{Part: 0, Vertex: -1, Rule: "too_few_vertices", Reason: "line has no parts"}
 	}
 	l := &Line{}
 	for i, part := range parts {
 		clean := make(orb.LineString, 0, len(part))
 		for j, p := range part {
 			if err := checkPosition(p); err != "" {
-				return nil, &InvalidError{Part: i, Vertex: j, Reason: err}
+				return nil, &InvalidError{Part: i, Vertex: j, Rule: "bad_coordinates", Reason: err}
 			}
-			if n := len(clean); n > 0 && clean[n-1] == p {
-				continue
+			if n := len(clean); n > 0 {
+				// The same place, whatever its coordinates say (the
+				// antimeridian, a pole), is not a new vertex.
+				km := geodesic.Distance(clean[n-1], p) / 1000
+				if km < sameVertexKm {
+					continue
+				}
+				if km > MaxEdgeKm {
+					return nil, &InvalidError{Part: i, Vertex: j, Rule: "too_long",
+						Reason: fmt.Sprintf("the edge to this vertex is %.0f km long, more than the limit of %.0f km", km, MaxEdgeKm)}
+				}
 			}
 			clean = append(clean, p)
 		}
 		if len(clean) < 2 {
-			return nil, &InvalidError{Part: i, Vertex: -1,
+			return nil, &InvalidError{Part: i, Vertex: -1, Rule: "too_few_vertices",
 				Reason: fmt.Sprintf("needs at least 2 distinct vertices, has %d", len(clean))}
 		}
 		l.parts = append(l.parts, clean)
 	}
 	l.measure()
+	if l.length > MaxLineKm {
+		return nil, &InvalidError{Part: -1, Vertex: -1, Rule: "too_long",
+			Reason: fmt.Sprintf("is %.0f km long, more than the limit of %.0f km", l.length, MaxLineKm)}
+	}
 	l.project()
 	return l, nil
 }

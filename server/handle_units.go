@@ -177,10 +177,14 @@ func (s *server) handleImportUnits(c echo.Context) error {
 	}
 	var units []*frontline.Unit
 	ctype, _, _ := mime.ParseMediaType(c.Request().Header.Get("Content-Type"))
-	if ctype == "text/csv" || ctype == "application/csv" {
+	switch ctype {
+	case "text/csv", "application/csv":
 		units, err = frontline.ParseUnitsCSV(body)
-	} else {
+	case "", "application/json", "application/geo+json", "application/x-ndjson", "application/geo+json-seq":
 		units, err = frontline.ParseUnits(body)
+	default:
+		return &apiError{status: http.StatusUnsupportedMediaType, code: "unsupported_media_type",
+			msg: "send units as application/geo+json (a FeatureCollection), application/x-ndjson or text/csv, not " + ctype}
 	}
 	if err != nil {
 		return err
