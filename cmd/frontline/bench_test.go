@@ -1,0 +1,74 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// wiggle writes a GeoJSON LineString of n vertices about stepKm apart,
+// heading north-east across Ukraine with small turns.
+func wiggle(n int, stepKm float64, validFrom string, shift float64) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, `{"type":"Feature","properties":{"valid_from":%q},"geometry":{"type":"LineString","coordinates":[`, validFrom)
+	lon, lat := 30.0, 46.6
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "[%.6f,%.6f]", lon, lat+shift)
+		az := (60 + 30*math.Sin(float64(i)*0.05)) * math.Pi / 180
+		lat += stepKm * math.Cos(az) / 111.2
+		lon += stepKm * math.Sin(az) / (111.3 * math.Cos(lat*math.Pi/180))
+	}
+	b.WriteString("]}}")
+	return b.Bytes()
+}
+
+// BenchmarkImportLargeLine posts one 100,000-vertex line.
+func BenchmarkImportLargeLine(b *testing.B) {
+	s := serve(b, filepath.Join(b.TempDir(), "f.db"), "--empty")
+	bodies := make([][]byte, b.N)
+	for i := range bodies {
+		bodies[i] = wiggle(100000, 0.02, fmt.Sprintf("2026-01-%02dT00:00:00Z", i%28+1), float64(i)*1e-4)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		want(b, s.do(b, "POST", s.url+"/v1/frontline", "application/geo+json", bodies[i]), 201)
+	}
+}
+
+// BenchmarkBulkYear posts 365 dated versions of a 3,000-vertex line at once.
+func BenchmarkBulkYear(b *testing.B) {
+	s := serve(b, filepath.Join(b.TempDir(), "f.db"), "--empty")
+	bodies := make([][]byte, b.N)
+	for i := range bodies {
+		var nd bytes.Buffer
+		for d := 0; d < 365; d++ {
+			day := time.Date(2000+i, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d)
+			nd.Write(wiggle(3000, 0.7, day.Format(time.RFC3339), float64(d)*1e-3+float64(i)))
+			nd.WriteByte('\n')
+		}
+		bodies[i] = nd.Bytes()
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r := s.do(b, "POST", s.url+"/v1/frontline/bulk", "application/x-ndjson", bodies[i])
+		want(b, r, 201)
+	}
+}
+
+// BenchmarkWhatIf asks for coverage with settings never computed before.
+func BenchmarkWhatIf(b *testing.B) {
+	s := serve(b, filepath.Join(b.TempDir(), "f.db"))
+	want(b, get(b, s.url+"/v1/coverage"), 200)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		want(b, get(b, fmt.Sprintf("%s/v1/coverage?sector_km=%g&depth_km=%g", s.url, 10+float64(i)*0.1, 20+float64(i%20))), 200)
+	}
+}
