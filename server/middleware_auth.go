@@ -31,7 +31,9 @@ func (s *server) requiredRole(r *http.Request) frontline.Role {
 	if s.cfg.ClosedReads {
 		return frontline.RoleRead
 	}
-	if s.cfg.ProtectUnits && (strings.HasPrefix(path, "/v1/units") || path == "/v1/overlays/air-defense") {
+	if s.cfg.ProtectUnits && (strings.HasPrefix(path, "/v1/units") || path == "/v1/overlays/air-defense" ||
+		strings.HasPrefix(path, "/ogc/collections/units") || strings.HasPrefix(path, "/v1/tiles/units") ||
+		strings.HasPrefix(path, "/v1/tiles/air-defense")) {
 		return frontline.RoleRead
 	}
 	return frontline.RoleNone

@@ -1,0 +1,315 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"frontline"
+)
+
+// OGC API - Features (Part 1: Core) over the service's data, for GIS
+// clients: QGIS, GDAL/OGR, ArcGIS, OpenLayers. Responses are JSON and
+// GeoJSON; links are absolute, built from the request's host.
+
+const (
+	mimeOpenAPI = "application/vnd.oai.openapi+json;version=3.0"
+	crs84       = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+	gregorian   = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
+)
+
+// ogcConformance lists the conformance classes the API implements.
+var ogcConformance = []string{
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+}
+
+// ogcAPI serves the OGC endpoints over the server.
+type ogcAPI struct {
+	*server
+	collections []*ogcCollection
+}
+
+func newOGCAPI(s *server) *ogcAPI {
+	return &ogcAPI{server: s, collections: s.ogcCollections()}
+}
+
+func (o *ogcAPI) collectionIDs() []string {
+	ids := make([]string, len(o.collections))
+	for i, c := range o.collections {
+		ids[i] = c.id
+	}
+	return ids
+}
+
+// encodeOGC is encodeJSON without escaping & in the links' URLs.
+func encodeOGC(ctype string, v any) (*encoded, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return encode(ctype, b.Bytes()), nil
+}
+
+type ogcLink struct {
+	Href  string `json:"href"`
+	Rel   string `json:"rel"`
+	Type  string `json:"type,omitempty"`
+	Title string `json:"title,omitempty"`
+}
+
+// baseURL is the scheme and host the client reached us at; behind a
+// trusted proxy, the ones it forwards.
+func (o *ogcAPI) baseURL(c echo.Context) string {
+	r := c.Request()
+	scheme, host := "http", r.Host
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if o.cfg.TrustProxy {
+		if p := r.Header.Get("X-Forwarded-Proto"); p == "http" || p == "https" {
+			scheme = p
+		}
+		if h, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Host"), ","); strings.TrimSpace(h) != "" {
+			host = strings.TrimSpace(h)
+		}
+	}
+	return scheme + "://" + host + "/ogc"
+}
+
+// collection is the collection the path names, or a not-found error.
+func (o *ogcAPI) collection(c echo.Context) (*ogcCollection, error) {
+	id := c.Param("collection")
+	for _, col := range o.collections {
+		if col.id == id {
+			if col.units && o.cfg.ProtectUnits {
+				// Unit positions need a read key, as under /v1/units.
+				if err := needRole(c, frontline.RoleRead); err != nil {
+					return nil, err
+				}
+			}
+			return col, nil
+		}
+	}
+	return nil, fmt.Errorf("%w: no collection %q (there are %s)", frontline.ErrNotFound, id, strings.Join(o.collectionIDs(), ", "))
+}
+
+func needRole(c echo.Context, role frontline.Role) error {
+	k := keyOf(c)
+	if k == nil {
+		return &apiError{status: http.StatusUnauthorized, code: "unauthorized",
+			msg: "this request needs an API key with role " + role.String() + " (Authorization: Bearer KEY)"}
+	}
+	if k.Role < role {
+		return &apiError{status: http.StatusForbidden, code: "forbidden",
+			msg: "API key " + k.ID + " has role " + k.Role.String() + "; this request needs " + role.String()}
+	}
+	return nil
+}
+
+// plainQuery refuses any parameter but f=json.
+func plainQuery(c echo.Context, geo bool) error {
+	q := c.QueryParams()
+	if err := checkParams(q, []string{"f"}); err != nil {
+		return err
+	}
+	return checkFormat(q, geo)
+}
+
+func (o *ogcAPI) handleLanding(c echo.Context) error {
+	if err := plainQuery(c, false); err != nil {
+		return err
+	}
+	base := o.baseURL(c)
+	return o.cached(c, 0, "ogc|"+base, func() (*encoded, error) {
+		return encodeOGC(mimeJSON, map[string]any{
+			"title": "Front-line coverage service",
+			"description": "The line of contact, its sectors and zones, units and per-sector coverage " +
+				"(troops per km, air-defense and patrol cover) as OGC API - Features collections.",
+			"links": []ogcLink{
+				{Href: base, Rel: "self", Type: mimeJSON, Title: "This document"},
+				{Href: base + "/api", Rel: "service-desc", Type: mimeOpenAPI, Title: "The API definition (OpenAPI 3.0)"},
+				{Href: base + "/conformance", Rel: "conformance", Type: mimeJSON, Title: "Conformance classes implemented"},
+				{Href: base + "/collections", Rel: "data", Type: mimeJSON, Title: "The collections"},
+			},
+		})
+	})
+}
+
+func (o *ogcAPI) handleAPI(c echo.Context) error {
+	if err := plainQuery(c, false); err != nil {
+		return err
+	}
+	return o.cached(c, 0, "ogc/api", func() (*encoded, error) {
+		return encodeOGC(mimeOpenAPI, ogcOpenAPI(o.collectionIDs()))
+	})
+}
+
+func (o *ogcAPI) handleConformance(c echo.Context) error {
+	if err := plainQuery(c, false); err != nil {
+		return err
+	}
+	return o.cached(c, 0, "ogc/conformance", func() (*encoded, error) {
+		return encodeOGC(mimeJSON, map[string]any{"conformsTo": ogcConformance})
+	})
+}
+
+func (o *ogcAPI) handleCollections(c echo.Context) error {
+	if err := plainQuery(c, false); err != nil {
+		return err
+	}
+	base := o.baseURL(c)
+	return o.cached(c, frontline.DependsOnLines|frontline.DependsOnUnits, "ogc/collections|"+base, func() (*encoded, error) {
+		e := &ogcExtents{ctx: c.Request().Context(), svc: o.svc}
+		docs := make([]map[string]any, len(o.collections))
+		for i, col := range o.collections {
+			d, err := o.collectionDoc(base, col, e)
+			if err != nil {
+				return nil, err
+			}
+			docs[i] = d
+		}
+		return encodeOGC(mimeJSON, map[string]any{
+			"links":       []ogcLink{{Href: base + "/collections", Rel: "self", Type: mimeJSON, Title: "The collections"}},
+			"collections": docs,
+		})
+	})
+}
+
+func (o *ogcAPI) handleCollection(c echo.Context) error {
+	col, err := o.collection(c)
+	if err != nil {
+		return err
+	}
+	if err := plainQuery(c, false); err != nil {
+		return err
+	}
+	base := o.baseURL(c)
+	return o.cached(c, col.deps, "ogc/collections/"+col.id+"|"+base, func() (*encoded, error) {
+		d, err := o.collectionDoc(base, col, &ogcExtents{ctx: c.Request().Context(), svc: o.svc})
+		if err != nil {
+			return nil, err
+		}
+		return encodeOGC(mimeJSON, d)
+	})
+}
+
+func (o *ogcAPI) collectionDoc(base string, col *ogcCollection, e *ogcExtents) (map[string]any, error) {
+	self := base + "/collections/" + col.id
+	d := map[string]any{
+		"id": col.id, "title": col.title, "description": col.description,
+		"links": []ogcLink{
+			{Href: self, Rel: "self", Type: mimeJSON, Title: col.title},
+			{Href: self + "/items", Rel: "items", Type: mimeGeoJSON, Title: col.title + " as GeoJSON"},
+		},
+		"itemType": "feature",
+		"crs":      []string{crs84},
+	}
+	extent := map[string]any{}
+	b, ok, err := col.spatial(e)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		extent["spatial"] = map[string]any{"bbox": [][4]float64{{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}}, "crs": crs84}
+	}
+	if from, to, ok := e.temporal(); ok && col.timed {
+		extent["temporal"] = map[string]any{"interval": [][2]string{{rfc3339(from), rfc3339(to)}}, "trs": gregorian}
+	}
+	if len(extent) > 0 {
+		d["extent"] = extent
+	}
+	return d, nil
+}
+
+func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// ogcItems is a page of items.
+type ogcItems struct {
+	Type           string    `json:"type"`
+	NumberMatched  int       `json:"numberMatched"`
+	NumberReturned int       `json:"numberReturned"`
+	TimeStamp      string    `json:"timeStamp"`
+	Links          []ogcLink `json:"links"`
+	Features       []any     `json:"features"`
+}
+
+func (o *ogcAPI) handleItems(c echo.Context) error {
+	col, err := o.collection(c)
+	if err != nil {
+		return err
+	}
+	q, err := parseItemsQuery(c.QueryParams(), col.timed)
+	if err != nil {
+		return err
+	}
+	base := o.baseURL(c)
+	ctx := c.Request().Context()
+	return o.cached(c, col.deps, "ogc/collections/"+col.id+"/items?"+q.key()+"|"+base, func() (*encoded, error) {
+		page, matched, err := col.page(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		end := min(q.offset+q.limit, matched)
+		itemsURL := base + "/collections/" + col.id + "/items"
+		links := []ogcLink{{Href: q.pageURL(itemsURL, q.offset), Rel: "self", Type: mimeGeoJSON, Title: "This page"}}
+		if end < matched {
+			links = append(links, ogcLink{Href: q.pageURL(itemsURL, end), Rel: "next", Type: mimeGeoJSON, Title: "Next page"})
+		}
+		if q.offset > 0 {
+			links = append(links, ogcLink{Href: q.pageURL(itemsURL, max(0, q.offset-q.limit)), Rel: "prev", Type: mimeGeoJSON, Title: "Previous page"})
+		}
+		links = append(links, ogcLink{Href: base + "/collections/" + col.id, Rel: "collection", Type: mimeJSON, Title: col.title})
+		return encodeOGC(mimeGeoJSON, ogcItems{Type: "FeatureCollection", NumberMatched: matched, NumberReturned: len(page),
+			TimeStamp: rfc3339(time.Now()), Links: links, Features: page})
+	})
+}
+
+func (o *ogcAPI) handleItem(c echo.Context) error {
+	col, err := o.collection(c)
+	if err != nil {
+		return err
+	}
+	if err := plainQuery(c, true); err != nil {
+		return err
+	}
+	id, err := url.PathUnescape(c.Param("feature"))
+	if err != nil {
+		return badParam("feature", "bad feature id in path")
+	}
+	base := o.baseURL(c)
+	ctx := c.Request().Context()
+	return o.cached(c, col.deps, "ogc/collections/"+col.id+"/items/"+id+"|"+base, func() (*encoded, error) {
+		v, err := col.feature(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		// The links join the Feature's own members.
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, err
+		}
+		// Raw, so that numbers stay as written (25.0, not 25).
+		var members map[string]json.RawMessage
+		if err := json.Unmarshal(b, &members); err != nil {
+			return nil, err
+		}
+		members["links"], err = json.Marshal([]ogcLink{
+			{Href: base + "/collections/" + col.id + "/items/" + url.PathEscape(id), Rel: "self", Type: mimeGeoJSON, Title: "This feature"},
+			{Href: base + "/collections/" + col.id, Rel: "collection", Type: mimeJSON, Title: col.title},
+		})
+		if err != nil {
+			return nil, err
+		}
+		return encodeOGC(mimeGeoJSON, members)
+	})
+}

@@ -1,0 +1,297 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"frontline"
+)
+
+// ogcFeature is one item of an OGC collection. load returns its GeoJSON
+// Feature and bounds; line versions read their geometry only then, so a
+// page of them costs only its own.
+type ogcFeature struct {
+	id   string
+	load func() (any, orb.Bound, error)
+}
+
+// ogcCollection is one collection the OGC API serves.
+type ogcCollection struct {
+	id, title, description string
+	deps                   int  // the stored data its features depend on
+	timed                  bool // takes datetime; has a temporal extent
+	units                  bool // unit positions (a read key under ProtectUnits)
+	// features lists the items, selected by datetime when timed.
+	features func(ctx context.Context, when timeFilter) ([]ogcFeature, error)
+	// spatial is the collection's spatial extent, if it has any data.
+	spatial func(e *ogcExtents) (orb.Bound, bool, error)
+}
+
+// ogcCollections are the collections, in the order they are listed.
+func (s *server) ogcCollections() []*ogcCollection {
+	const byTime = " With datetime, the line version valid at that instant (or the newest one valid during that interval) is used."
+	return []*ogcCollection{
+		{id: "frontline", title: "Front line versions",
+			description: "Every version of the line of contact, id = version number. With datetime, the version valid at that instant, or the versions valid during that interval.",
+			deps:        frontline.DependsOnLines, timed: true, features: s.ogcLines, spatial: (*ogcExtents).lines},
+		{id: "sectors", title: "Sectors",
+			description: "The current line cut into sectors of the default length (" + km(frontline.DefaultSectorKm) + "): each sector's piece of the line." + byTime,
+			deps:        frontline.DependsOnLines, timed: true, features: s.ogcSectors(false), spatial: (*ogcExtents).lines},
+		{id: "zones", title: "Sector zones",
+			description: "The zone of each sector: the band within " + km(frontline.DefaultDepthKm) + " of the line on both sides, split between the sectors." + byTime,
+			deps:        frontline.DependsOnLines, timed: true, features: s.ogcSectors(true), spatial: (*ogcExtents).zones},
+		{id: "coverage", title: "Sector coverage",
+			description: "Each sector's piece of the line with its coverage figures and statuses (troops, air defense, patrol) as flat properties, for the default settings." + byTime,
+			deps:        frontline.DependsOnLines | frontline.DependsOnUnits, timed: true, features: s.ogcCoverage, spatial: (*ogcExtents).lines},
+		{id: "units", title: "Units",
+			description: "Every unit (troops, air defense, patrols) with its properties.",
+			deps:        frontline.DependsOnUnits, units: true, features: s.ogcUnits, spatial: (*ogcExtents).units},
+	}
+}
+
+// page returns the features a query selects, loaded, and how many match
+// in all.
+func (col *ogcCollection) page(ctx context.Context, q itemsQuery) (page []any, matched int, err error) {
+	features, err := col.features(ctx, q.when)
+	if err != nil {
+		return nil, 0, err
+	}
+	// values[i] is features[i] loaded, when the bbox needed it.
+	values := make([]any, len(features))
+	if q.shape.HasBBox {
+		kept := features[:0]
+		values = values[:0]
+		for _, f := range features {
+			v, b, err := f.load()
+			if err != nil {
+				return nil, 0, err
+			}
+			if b.Intersects(q.shape.BBox) {
+				kept, values = append(kept, f), append(values, v)
+			}
+		}
+		features = kept
+	}
+	start, end := min(q.offset, len(features)), min(q.offset+q.limit, len(features))
+	page = make([]any, 0, end-start)
+	for i := start; i < end; i++ {
+		v := values[i]
+		if v == nil {
+			if v, _, err = features[i].load(); err != nil {
+				return nil, 0, err
+			}
+		}
+		page = append(page, v)
+	}
+	return page, len(features), nil
+}
+
+// feature returns one feature by id: a line version, a sector of the
+// current line, a unit.
+func (col *ogcCollection) feature(ctx context.Context, id string) (any, error) {
+	features, err := col.features(ctx, timeFilter{})
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range features {
+		if f.id == id {
+			v, _, err := f.load()
+			return v, err
+		}
+	}
+	return nil, fmt.Errorf("%w: no feature %q in collection %q", frontline.ErrNotFound, id, col.id)
+}
+
+func km(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) + " km" }
+
+// ogcLines lists the line versions, by version number.
+func (s *server) ogcLines(ctx context.Context, when timeFilter) ([]ogcFeature, error) {
+	vs := s.svc.Versions()
+	if when.set {
+		vs = validVersions(vs, when)
+		sort.Slice(vs, func(i, j int) bool { return vs[i].Version < vs[j].Version })
+	}
+	out := make([]ogcFeature, len(vs))
+	for i, v := range vs {
+		out[i] = ogcFeature{id: strconv.Itoa(v.Version), load: func() (any, orb.Bound, error) {
+			lv, _, err := s.svc.Line(ctx, frontline.Params{Version: v.Version})
+			if err != nil {
+				return nil, orb.Bound{}, err
+			}
+			f := lineFeature(lv, frontline.Shape{})
+			realNumbers(f["properties"].(map[string]any))
+			return f, lineBound(lv), nil
+		}}
+	}
+	return out, nil
+}
+
+// ogcParams are the default settings on the line version a datetime
+// selects: the newest valid at some moment of it. ok is false when no
+// version is.
+func (s *server) ogcParams(when timeFilter) (p frontline.Params, ok bool) {
+	p = frontline.DefaultParams()
+	if !when.set {
+		return p, true
+	}
+	vs := validVersions(s.svc.Versions(), when)
+	if len(vs) == 0 {
+		return p, false
+	}
+	p.Version = vs[len(vs)-1].Version
+	return p, true
+}
+
+// ogcShape is how sector geometries are drawn: as computed, to six
+// decimals (about 0.1 m), like the /v1 reads by default.
+var ogcShape = frontline.Shape{Precision: 6}
+
+func (s *server) ogcSectors(zones bool) func(context.Context, timeFilter) ([]ogcFeature, error) {
+	return func(ctx context.Context, when timeFilter) ([]ogcFeature, error) {
+		p, ok := s.ogcParams(when)
+		if !ok {
+			return nil, nil
+		}
+		fc, err := s.svc.Sectors(ctx, p, zones, ogcShape)
+		if err != nil {
+			return nil, err
+		}
+		return ogcFeatures(fc), nil
+	}
+}
+
+func (s *server) ogcCoverage(ctx context.Context, when timeFilter) ([]ogcFeature, error) {
+	p, ok := s.ogcParams(when)
+	if !ok {
+		return nil, nil
+	}
+	fc, err := s.svc.Overlay(ctx, "sectors", p, ogcShape)
+	if err != nil {
+		return nil, err
+	}
+	return ogcFeatures(fc), nil
+}
+
+func (s *server) ogcUnits(ctx context.Context, _ timeFilter) ([]ogcFeature, error) {
+	units, err := s.svc.Units(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ogcFeature, len(units))
+	for i, u := range units {
+		out[i] = ogcFeature{id: u.ID, load: func() (any, orb.Bound, error) { return u, unitBound(u), nil }}
+	}
+	return out, nil
+}
+
+func ogcFeatures(fc *frontline.FeatureCollection) []ogcFeature {
+	out := make([]ogcFeature, len(fc.Features))
+	for i, f := range fc.Features {
+		realNumbers(f.Properties)
+		out[i] = ogcFeature{id: fmt.Sprint(f.ID), load: func() (any, orb.Bound, error) { return f, f.Geometry.Bound(), nil }}
+	}
+	return out
+}
+
+// realNumbers writes whole computed figures as 25.0 rather than 25, so
+// that a client typing fields from the first page (GDAL does) makes them
+// Real, not Integer, and does not cut 12.5 to 12 later on. Only float64
+// values change: user properties are json.Number and stay as given.
+func realNumbers(props map[string]any) {
+	for k, v := range props {
+		f, ok := v.(float64)
+		if !ok || math.IsNaN(f) || math.IsInf(f, 0) {
+			continue
+		}
+		b, _ := json.Marshal(f)
+		if !bytes.ContainsAny(b, ".eE") {
+			b = append(b, ".0"...)
+		}
+		props[k] = json.Number(b)
+	}
+}
+
+func lineBound(lv *frontline.LineVersion) orb.Bound {
+	b := orb.Bound{Min: lv.Coords[0][0].Point(), Max: lv.Coords[0][0].Point()}
+	for _, part := range lv.Coords {
+		for _, p := range part {
+			b = b.Extend(p.Point())
+		}
+	}
+	return b
+}
+
+// ogcExtents works out the collections' extents for one response, each
+// at most once.
+type ogcExtents struct {
+	ctx context.Context
+	svc *frontline.Service
+
+	lineDone, hasLine bool
+	line              orb.Bound
+}
+
+// lines bounds every line version, so it holds every sector of any of
+// them.
+func (e *ogcExtents) lines() (orb.Bound, bool, error) {
+	if e.lineDone {
+		return e.line, e.hasLine, nil
+	}
+	for _, v := range e.svc.Versions() {
+		lv, _, err := e.svc.Line(e.ctx, frontline.Params{Version: v.Version})
+		if err != nil {
+			return orb.Bound{}, false, err
+		}
+		if b := lineBound(lv); e.hasLine {
+			e.line = e.line.Union(b)
+		} else {
+			e.line, e.hasLine = b, true
+		}
+	}
+	e.lineDone = true
+	return e.line, e.hasLine, nil
+}
+
+// zones bounds the lines grown by the default zone depth: every zone
+// lies within it.
+func (e *ogcExtents) zones() (orb.Bound, bool, error) {
+	b, ok, err := e.lines()
+	if !ok || err != nil {
+		return b, ok, err
+	}
+	return expandKm(b, frontline.DefaultDepthKm), true, nil
+}
+
+func (e *ogcExtents) units() (orb.Bound, bool, error) {
+	units, err := e.svc.Units(e.ctx)
+	if err != nil || len(units) == 0 {
+		return orb.Bound{}, false, err
+	}
+	b := unitBound(units[0])
+	for _, u := range units[1:] {
+		b = b.Union(unitBound(u))
+	}
+	return b, true, nil
+}
+
+// temporal is the range of the line versions' valid_from.
+func (e *ogcExtents) temporal() (from, to time.Time, ok bool) {
+	for _, v := range e.svc.Versions() {
+		if !ok || v.ValidFrom.Before(from) {
+			from = v.ValidFrom
+		}
+		if !ok || v.ValidFrom.After(to) {
+			to = v.ValidFrom
+		}
+		ok = true
+	}
+	return from, to, ok
+}

@@ -1,0 +1,128 @@
+package server
+
+// ogcOpenAPI is the OpenAPI 3.0 definition of the OGC API (/ogc/api).
+// Clients read it: GDAL takes its page size from the maximum of limit.
+func ogcOpenAPI(collectionIDs []string) map[string]any {
+	type obj = map[string]any
+	ref := func(kind, name string) obj { return obj{"$ref": "#/components/" + kind + "/" + name} }
+	content := func(schema string, types ...string) obj {
+		c := obj{}
+		for _, t := range types {
+			c[t] = obj{"schema": ref("schemas", schema)}
+		}
+		return c
+	}
+	ok := func(description, schema string, types ...string) obj {
+		return obj{"description": description, "content": content(schema, types...)}
+	}
+	get := func(id, summary string, params []obj, responses obj) obj {
+		return obj{"get": obj{"operationId": id, "summary": summary, "tags": []string{"OGC API - Features"},
+			"parameters": params, "responses": responses}}
+	}
+	p := func(name string) obj { return ref("parameters", name) }
+	bad, missing := ref("responses", "BadRequest"), ref("responses", "NotFound")
+	link := obj{"type": "object", "required": []string{"href", "rel"}, "properties": obj{
+		"href": obj{"type": "string"}, "rel": obj{"type": "string"},
+		"type": obj{"type": "string"}, "title": obj{"type": "string"}}}
+	links := obj{"type": "array", "items": ref("schemas", "link")}
+	geometry := obj{"type": "object", "nullable": true, "required": []string{"type"}, "properties": obj{
+		"type":        obj{"type": "string", "enum": []string{"Point", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}},
+		"coordinates": obj{"type": "array", "items": obj{}}}}
+	feature := obj{"type": "object", "required": []string{"type", "geometry", "properties"}, "properties": obj{
+		"type":       obj{"type": "string", "enum": []string{"Feature"}},
+		"id":         obj{"oneOf": []obj{{"type": "string"}, {"type": "integer"}}},
+		"geometry":   ref("schemas", "geometryGeoJSON"),
+		"properties": obj{"type": "object", "nullable": true},
+		"links":      links}}
+	return obj{
+		"openapi": "3.0.3",
+		"info": obj{
+			"title":       "Front-line coverage service: OGC API - Features",
+			"version":     "1.0.0",
+			"description": "The line of contact (every version), its sectors and zones, per-sector coverage and units as OGC API - Features (Part 1: Core) collections, in GeoJSON and WGS84 longitude, latitude (CRS84). Unknown query parameters are refused with 400.",
+		},
+		"servers": []obj{{"url": "/ogc"}},
+		"tags":    []obj{{"name": "OGC API - Features"}},
+		"paths": obj{
+			"/": get("getLandingPage", "Landing page", []obj{p("f")}, obj{
+				"200": ok("Links to the API definition, the conformance classes and the collections.", "landingPage", mimeJSON), "400": bad}),
+			"/conformance": get("getConformanceDeclaration", "Conformance classes implemented", []obj{p("f")}, obj{
+				"200": ok("The conformance classes.", "confClasses", mimeJSON), "400": bad}),
+			"/api": get("getAPIDefinition", "This API definition", []obj{p("f")}, obj{
+				"200": obj{"description": "The OpenAPI 3.0 definition.", "content": obj{mimeOpenAPI: obj{"schema": obj{"type": "object"}}}}, "400": bad}),
+			"/collections": get("getCollections", "The collections", []obj{p("f")}, obj{
+				"200": ok("Every collection with its extent.", "collections", mimeJSON), "400": bad}),
+			"/collections/{collectionId}": get("describeCollection", "One collection", []obj{p("collectionId"), p("f")}, obj{
+				"200": ok("The collection with its extent and links.", "collection", mimeJSON), "400": bad, "404": missing}),
+			"/collections/{collectionId}/items": get("getFeatures", "The collection's features, a page at a time",
+				[]obj{p("collectionId"), p("bbox"), p("datetime"), p("limit"), p("offset"), p("f")}, obj{
+					"200": ok("A page of features; the next link, when there is one, gives the next page.", "featureCollectionGeoJSON", mimeGeoJSON),
+					"400": bad, "404": missing}),
+			"/collections/{collectionId}/items/{featureId}": get("getFeature", "One feature",
+				[]obj{p("collectionId"), p("featureId"), p("f")}, obj{
+					"200": ok("The feature.", "featureGeoJSON", mimeGeoJSON), "400": bad, "404": missing}),
+		},
+		"components": obj{
+			"parameters": obj{
+				"collectionId": obj{"name": "collectionId", "in": "path", "required": true, "description": "The collection.",
+					"schema": obj{"type": "string", "enum": collectionIDs}},
+				"featureId": obj{"name": "featureId", "in": "path", "required": true,
+					"description": "The feature: a line version number (frontline), a sector id such as S001 (sectors, zones, coverage, of the current line) or a unit id.",
+					"schema":      obj{"type": "string"}},
+				"bbox": obj{"name": "bbox", "in": "query", "required": false, "style": "form", "explode": false,
+					"description": "minLon,minLat,maxLon,maxLat (CRS84): only features whose bounds meet the box.",
+					"schema":      obj{"type": "array", "minItems": 4, "maxItems": 4, "items": obj{"type": "number"}}},
+				"datetime": obj{"name": "datetime", "in": "query", "required": false, "style": "form", "explode": false,
+					"description": "An RFC 3339 instant, or an interval START/END with '..' for an open end. frontline: the version valid then, or the versions valid during the interval; sectors, zones, coverage: those of the line version valid then (the newest valid during an interval). Not taken by units.",
+					"schema":      obj{"type": "string"}},
+				"limit": obj{"name": "limit", "in": "query", "required": false, "style": "form", "explode": false,
+					"description": "Features per page; out of range is refused (400).",
+					"schema":      obj{"type": "integer", "minimum": 1, "maximum": ogcMaxLimit, "default": ogcDefaultLimit}},
+				"offset": obj{"name": "offset", "in": "query", "required": false, "style": "form", "explode": false,
+					"description": "Features to skip; the next links carry it.",
+					"schema":      obj{"type": "integer", "minimum": 0, "default": 0}},
+				"f": obj{"name": "f", "in": "query", "required": false, "style": "form", "explode": false,
+					"description": "The encoding: JSON (GeoJSON for features) is the only one.",
+					"schema":      obj{"type": "string", "enum": []string{"json", "geojson"}}},
+			},
+			"responses": obj{
+				"BadRequest": ok("A parameter is malformed, out of range or unknown.", "exception", mimeJSON),
+				"NotFound":   ok("No such collection or feature.", "exception", mimeJSON),
+			},
+			"schemas": obj{
+				"link":  link,
+				"links": links,
+				"landingPage": obj{"type": "object", "required": []string{"links"}, "properties": obj{
+					"title": obj{"type": "string"}, "description": obj{"type": "string"}, "links": links}},
+				"confClasses": obj{"type": "object", "required": []string{"conformsTo"}, "properties": obj{
+					"conformsTo": obj{"type": "array", "items": obj{"type": "string"}}}},
+				"extent": obj{"type": "object", "properties": obj{
+					"spatial": obj{"type": "object", "properties": obj{
+						"bbox": obj{"type": "array", "items": obj{"type": "array", "minItems": 4, "maxItems": 4, "items": obj{"type": "number"}}},
+						"crs":  obj{"type": "string"}}},
+					"temporal": obj{"type": "object", "properties": obj{
+						"interval": obj{"type": "array", "items": obj{"type": "array", "minItems": 2, "maxItems": 2,
+							"items": obj{"type": "string", "format": "date-time", "nullable": true}}},
+						"trs": obj{"type": "string"}}}}},
+				"collection": obj{"type": "object", "required": []string{"id", "links"}, "properties": obj{
+					"id": obj{"type": "string"}, "title": obj{"type": "string"}, "description": obj{"type": "string"},
+					"links": links, "extent": ref("schemas", "extent"),
+					"itemType": obj{"type": "string"}, "crs": obj{"type": "array", "items": obj{"type": "string"}}}},
+				"collections": obj{"type": "object", "required": []string{"links", "collections"}, "properties": obj{
+					"links": links, "collections": obj{"type": "array", "items": ref("schemas", "collection")}}},
+				"geometryGeoJSON": geometry,
+				"featureGeoJSON":  feature,
+				"featureCollectionGeoJSON": obj{"type": "object", "required": []string{"type", "features"}, "properties": obj{
+					"type":           obj{"type": "string", "enum": []string{"FeatureCollection"}},
+					"features":       obj{"type": "array", "items": ref("schemas", "featureGeoJSON")},
+					"links":          links,
+					"timeStamp":      obj{"type": "string", "format": "date-time"},
+					"numberMatched":  obj{"type": "integer", "minimum": 0},
+					"numberReturned": obj{"type": "integer", "minimum": 0}}},
+				"exception": obj{"type": "object", "required": []string{"error"}, "properties": obj{
+					"error": obj{"type": "object", "required": []string{"code", "message"}, "properties": obj{
+						"code": obj{"type": "string"}, "message": obj{"type": "string"}, "details": obj{"type": "object"}}}}},
+			},
+		},
+	}
+}
