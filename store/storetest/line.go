@@ -416,7 +416,7 @@ func testLineRoundTrip(t *testing.T, s frontline.Store) {
 			"tags": ["a", "b"], "nested": {"k": null, "t": true}},
 		"geometry": {"type": "MultiLineString", "coordinates": [
 			[[30.123456789012345, 48, 120.5], [30.5, 48.2, 130], [31, 48.1]],
-			[[31.5, 48, 0], [32, 48.3, -12.25, 7], [-0.0, 0.1e-5]]]}}`)
+			[[31.5, 48, 0], [32, 48.3, -12.25, 7], [32.5e0, 48.10000000001e-0]]]}}`)
 	addLines(t, s, imported, in)
 	validFrom := date("2024-03-01T04:30:00.5Z")
 	checkFull(t, "Line", must(s.Line(ctx, 1)).get(t), 1, in, validFrom, imported)
