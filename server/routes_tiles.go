@@ -1,0 +1,17 @@
+package server
+
+import (
+	"github.com/labstack/echo/v4"
+
+	"frontline"
+	"frontline/internal/memo"
+)
+
+// routesTiles registers the vector tiles and their TileJSON. Echo names
+// a parameter up to the next slash, so the last ones are "layer.json"
+// and "y.mvt": the handlers check the suffixes.
+func (s *server) routesTiles(e *echo.Echo) {
+	t := &tiles{server: s, sources: memo.New[string, *frontline.TileSource](tileSources)}
+	e.GET("/v1/tiles/:layer.json", t.handleTileJSON)
+	e.GET("/v1/tiles/:layer/:z/:x/:y.mvt", t.handleTile)
+}
