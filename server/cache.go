@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 )
@@ -34,13 +35,21 @@ func encode(ctype string, body []byte) *encoded {
 	e := &encoded{ctype: ctype, body: body, etag: `"` + hex.EncodeToString(sum[:12]) + `"`}
 	if len(body) >= gzipMin {
 		var b bytes.Buffer
-		w, _ := gzip.NewWriterLevel(&b, gzip.BestSpeed)
+		w := gzipWriters.Get().(*gzip.Writer)
+		w.Reset(&b)
 		_, _ = w.Write(body)
 		_ = w.Close()
+		gzipWriters.Put(w)
 		e.gz = b.Bytes()
 	}
 	return e
 }
+
+// gzipWriters reuses compressors: making one allocates about a megabyte.
+var gzipWriters = sync.Pool{New: func() any {
+	w, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
+	return w
+}}
 
 func encodeJSON(ctype string, v any) (*encoded, error) {
 	body, err := json.Marshal(v)

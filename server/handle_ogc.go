@@ -91,12 +91,6 @@ func (o *ogcAPI) collection(c echo.Context) (*ogcCollection, error) {
 	id := c.Param("collection")
 	for _, col := range o.collections {
 		if col.id == id {
-			if col.units && o.cfg.ProtectUnits {
-				// Unit positions need a read key, as under /v1/units.
-				if err := needRole(c, frontline.RoleRead); err != nil {
-					return nil, err
-				}
-			}
 			return col, nil
 		}
 	}

@@ -18,7 +18,9 @@ const ctxKey = "frontline.key"
 func (s *server) requiredRole(r *http.Request) frontline.Role {
 	path := r.URL.Path
 	switch {
-	case path == "/healthz" || path == "/readyz" || path == "/openapi.json":
+	case path == "/healthz" || path == "/readyz" || path == "/openapi.json" || path == "/" || strings.HasPrefix(path, "/assets/"):
+		// The map page itself is public; the data it asks for is not
+		// when reads are closed.
 		return frontline.RoleNone
 	case strings.HasPrefix(path, "/v1/keys") || path == "/v1/audit":
 		return frontline.RoleAdmin

@@ -129,7 +129,9 @@ func New(svc *frontline.Service, cfg Config) *echo.Echo {
 	v1.POST("/keys", s.handleCreateKey)
 	v1.DELETE("/keys/:id", s.handleRevokeKey)
 	v1.GET("/audit", s.handleAudit)
+	s.routesTiles(e)
 	s.routesOGC(e)
+	s.routesWeb(e)
 	return e
 }
 
