@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -67,24 +66,8 @@ type ogcLink struct {
 	Title string `json:"title,omitempty"`
 }
 
-// baseURL is the scheme and host the client reached us at; behind a
-// trusted proxy, the ones it forwards.
-func (o *ogcAPI) baseURL(c echo.Context) string {
-	r := c.Request()
-	scheme, host := "http", r.Host
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	if o.cfg.TrustProxy {
-		if p := r.Header.Get("X-Forwarded-Proto"); p == "http" || p == "https" {
-			scheme = p
-		}
-		if h, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Host"), ","); strings.TrimSpace(h) != "" {
-			host = strings.TrimSpace(h)
-		}
-	}
-	return scheme + "://" + host + "/ogc"
-}
+// baseURL is the OGC API's root as the client reached it.
+func (o *ogcAPI) baseURL(c echo.Context) string { return baseURL(c, o.cfg.TrustProxy) + "/ogc" }
 
 // collection is the collection the path names, or a not-found error.
 func (o *ogcAPI) collection(c echo.Context) (*ogcCollection, error) {
@@ -95,19 +78,6 @@ func (o *ogcAPI) collection(c echo.Context) (*ogcCollection, error) {
 		}
 	}
 	return nil, fmt.Errorf("%w: no collection %q (there are %s)", frontline.ErrNotFound, id, strings.Join(o.collectionIDs(), ", "))
-}
-
-func needRole(c echo.Context, role frontline.Role) error {
-	k := keyOf(c)
-	if k == nil {
-		return &apiError{status: http.StatusUnauthorized, code: "unauthorized",
-			msg: "this request needs an API key with role " + role.String() + " (Authorization: Bearer KEY)"}
-	}
-	if k.Role < role {
-		return &apiError{status: http.StatusForbidden, code: "forbidden",
-			msg: "API key " + k.ID + " has role " + k.Role.String() + "; this request needs " + role.String()}
-	}
-	return nil
 }
 
 // plainQuery refuses any parameter but f=json.

@@ -145,7 +145,7 @@ func (t *tiles) handleTileJSON(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	tmpl := t.baseURL(c) + "/v1/tiles/" + layer + "/{z}/{x}/{y}.mvt"
+	tmpl := baseURL(c, t.cfg.TrustProxy) + "/v1/tiles/" + layer + "/{z}/{x}/{y}.mvt"
 	if len(q) > 0 {
 		tmpl += "?" + q.Encode()
 	}
@@ -208,21 +208,4 @@ func checkTileLayer(layer string) error {
 		}
 	}
 	return fmt.Errorf("%w: no tile layer %q (there are %s)", frontline.ErrNotFound, layer, strings.Join(frontline.TileLayers, ", "))
-}
-
-// baseURL is the scheme and host the client reached us by; behind a
-// trusted proxy, the ones it forwards.
-func (t *tiles) baseURL(c echo.Context) string {
-	r := c.Request()
-	scheme, host := "http", r.Host
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	if t.cfg.TrustProxy {
-		scheme = c.Scheme()
-		if h := r.Header.Get("X-Forwarded-Host"); h != "" {
-			host = strings.TrimSpace(strings.Split(h, ",")[0])
-		}
-	}
-	return scheme + "://" + host
 }

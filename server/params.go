@@ -105,3 +105,22 @@ func readBody(c echo.Context) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// baseURL is the scheme and host the client reached the server by; behind
+// a trusted proxy, the ones it forwards (X-Forwarded-Proto and -Host).
+func baseURL(c echo.Context, trustProxy bool) string {
+	r := c.Request()
+	scheme, host := "http", r.Host
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if trustProxy {
+		if p := r.Header.Get("X-Forwarded-Proto"); p == "http" || p == "https" {
+			scheme = p
+		}
+		if h, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Host"), ","); strings.TrimSpace(h) != "" {
+			host = strings.TrimSpace(h)
+		}
+	}
+	return scheme + "://" + host
+}
