@@ -36,6 +36,24 @@ type LineVersion struct {
 	Properties map[string]any `json:"-"`
 }
 
+// FeatureProperties are the properties a line version is served with:
+// those it was imported with, overlaid by the version's own fields.
+func (lv *LineVersion) FeatureProperties() map[string]any {
+	props := make(map[string]any, len(lv.Properties)+8)
+	for k, v := range lv.Properties {
+		props[k] = v
+	}
+	props["version"] = lv.Version
+	props["valid_from"] = lv.ValidFrom
+	props["source"] = lv.Source
+	props["imported_at"] = lv.ImportedAt
+	props["length_km"] = lv.LengthKm
+	props["vertices"] = lv.Vertices
+	props["parts"] = lv.Parts
+	props["hash"] = lv.Hash
+	return props
+}
+
 // Vertices counts the positions of the line as given.
 func (in *LineInput) Vertices() int {
 	n := 0

@@ -78,23 +78,7 @@ func (s *Service) TileSource(ctx context.Context, layer string, p Params) (*Tile
 		if err != nil {
 			return nil, err
 		}
-		// The version's own fields, spelt as its JSON spells them, over
-		// the properties it was imported with.
-		b, err := json.Marshal(lv)
-		if err != nil {
-			return nil, err
-		}
-		var fields map[string]any
-		if err := json.Unmarshal(b, &fields); err != nil {
-			return nil, err
-		}
-		props := geojson.Properties{}
-		for k, v := range lv.Properties {
-			props[k] = v
-		}
-		for k, v := range fields {
-			props[k] = v
-		}
+		props := geojson.Properties(lv.FeatureProperties())
 		f := geojson.NewFeature(pieces(orb.MultiLineString(line.Parts())))
 		f.ID, f.Properties = lv.Version, props
 		fc.Append(f)

@@ -16,18 +16,7 @@ var lineParams = []string{"version", "at"}
 // lineFeature is a line version as a GeoJSON Feature: its stored
 // properties, overlaid by the version's own.
 func lineFeature(lv *frontline.LineVersion, sh frontline.Shape) map[string]any {
-	props := map[string]any{}
-	for k, v := range lv.Properties {
-		props[k] = v
-	}
-	props["version"] = lv.Version
-	props["valid_from"] = lv.ValidFrom
-	props["source"] = lv.Source
-	props["imported_at"] = lv.ImportedAt
-	props["length_km"] = lv.LengthKm
-	props["vertices"] = lv.Vertices
-	props["parts"] = lv.Parts
-	props["hash"] = lv.Hash
+	props := lv.FeatureProperties()
 	parts := lv.Coords
 	if sh.HasBBox {
 		// Keep the parts that reach into the box.
