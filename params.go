@@ -6,13 +6,21 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // ParseParams reads coverage settings from query parameters, over the
-// defaults. Unknown parameters are left to the caller.
-func ParseParams(q url.Values) (Params, error) {
-	p := DefaultParams()
-	p.SectorKm = 0
+// built-in defaults. Unknown parameters are left to the caller.
+func ParseParams(q url.Values) (Params, error) { return ParseParamsOver(q, DefaultParams()) }
+
+// ParseParamsOver reads coverage settings from query parameters over the
+// given defaults: a sectorisation in the query replaces the default one.
+func ParseParamsOver(q url.Values, defaults Params) (Params, error) {
+	p := defaults
+	p.Version, p.At = 0, time.Time{}
+	if q.Has("sector_km") || q.Has("sectors") {
+		p.SectorKm, p.Sectors, p.Anchors = 0, 0, false
+	}
 	bad := func(name, format string, args ...any) error {
 		return invalid("bad_parameter", Location{Feature: -1, Part: -1, Vertex: -1, Field: name}, format, args...)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -33,6 +34,7 @@ type Service struct {
 	linesRev  uint64          // bumped by line imports
 	unitsRev  uint64          // bumped by unit writes
 	ancRev    uint64          // bumped by anchor writes
+	defaults  Params          // default coverage settings (stored, else built in)
 	versions  []*LineVersion  // every version, no geometry, by version
 	lines     map[int]*lineAt // loaded versions with their engine lines
 	units     []*Unit         // nil until loaded
@@ -129,7 +131,50 @@ func NewService(ctx context.Context, st Store, opt Options) (*Service, error) {
 	if err := s.reloadVersions(ctx); err != nil {
 		return nil, err
 	}
+	s.defaults = DefaultParams()
+	d, err := st.Defaults(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if d != nil {
+		if err := d.Validate(); err != nil {
+			return nil, fmt.Errorf("frontline: stored default settings: %w", err)
+		}
+		s.defaults = *d
+	}
 	return s, nil
+}
+
+// Defaults returns the default coverage settings.
+func (s *Service) Defaults() Params {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.defaults
+}
+
+// ParseParams reads a request's coverage settings over the defaults.
+func (s *Service) ParseParams(q url.Values) (Params, error) {
+	return ParseParamsOver(q, s.Defaults())
+}
+
+// SetDefaults validates and stores new default coverage settings; every
+// read that does not give a setting uses them from now on.
+func (s *Service) SetDefaults(ctx context.Context, p Params) error {
+	p.Version, p.At = 0, time.Time{}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if err := s.storeErr("set_defaults", s.store.SetDefaults(ctx, p)); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.defaults = p
+	s.rev++
+	s.linesRev++ // the line-only reads that take settings, too
+	s.mu.Unlock()
+	return nil
 }
 
 // Store returns the service's store.

@@ -56,6 +56,11 @@ type Store interface {
 	// key changes nothing.
 	RevokeKey(ctx context.Context, id string, at time.Time) error
 
+	// Defaults returns the stored default coverage settings (nil if none
+	// were stored); SetDefaults replaces them.
+	Defaults(ctx context.Context) (*Params, error)
+	SetDefaults(ctx context.Context, p Params) error
+
 	// Audit returns the audit log, newest first: at most limit entries
 	// with ids below before (0: from the newest).
 	Audit(ctx context.Context, limit int, before int64) ([]*AuditEntry, error)

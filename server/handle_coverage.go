@@ -22,7 +22,7 @@ func (s *server) handleCoverage(c echo.Context) error {
 		return badParam("format", "format must be json or csv, got %q", format)
 	}
 	q.Del("format")
-	p, err := frontline.ParseParams(q)
+	p, err := s.svc.ParseParams(q)
 	if err != nil {
 		return err
 	}
@@ -47,7 +47,7 @@ func (s *server) handleSectorCoverage(c echo.Context) error {
 	if err != nil {
 		return badParam("sector", "bad sector id in path")
 	}
-	p, err := frontline.ParseParams(q)
+	p, err := s.svc.ParseParams(q)
 	if err != nil {
 		return err
 	}
@@ -80,7 +80,7 @@ func (s *server) handleSectors(c echo.Context) error {
 	for _, n := range append(shapeParams, "geometry") {
 		q.Del(n)
 	}
-	p, err := frontline.ParseParams(q)
+	p, err := s.svc.ParseParams(q)
 	if err != nil {
 		return err
 	}
@@ -106,7 +106,7 @@ func (s *server) handleOverlay(c echo.Context) error {
 	for _, n := range shapeParams {
 		q.Del(n)
 	}
-	p, err := frontline.ParseParams(q)
+	p, err := s.svc.ParseParams(q)
 	if err != nil {
 		return err
 	}

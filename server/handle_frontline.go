@@ -49,7 +49,7 @@ func (s *server) handleLine(c echo.Context) error {
 	if err := checkParams(q, lineParams, []string{"bbox"}); err != nil {
 		return err
 	}
-	p, err := frontline.ParseParams(q)
+	p, err := s.svc.ParseParams(q)
 	if err != nil {
 		return err
 	}

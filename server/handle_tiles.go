@@ -70,7 +70,7 @@ func (t *tiles) handleTile(c echo.Context) error {
 	if err := frontline.CheckTile(z, x, y); err != nil {
 		return err
 	}
-	p, err := frontline.ParseParams(q)
+	p, err := t.svc.ParseParams(q)
 	if err != nil {
 		return err
 	}
@@ -141,7 +141,7 @@ func (t *tiles) handleTileJSON(c echo.Context) error {
 	if err := checkTileLayer(layer); err != nil {
 		return err
 	}
-	p, err := frontline.ParseParams(q)
+	p, err := t.svc.ParseParams(q)
 	if err != nil {
 		return err
 	}

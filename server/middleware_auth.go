@@ -22,7 +22,8 @@ func (s *server) requiredRole(r *http.Request) frontline.Role {
 		// The map page itself is public; the data it asks for is not
 		// when reads are closed.
 		return frontline.RoleNone
-	case strings.HasPrefix(path, "/v1/keys") || path == "/v1/audit":
+	case strings.HasPrefix(path, "/v1/keys") || path == "/v1/audit",
+		path == "/v1/settings" && r.Method != http.MethodGet && r.Method != http.MethodHead:
 		return frontline.RoleAdmin
 	}
 	switch r.Method {

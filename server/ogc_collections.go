@@ -138,7 +138,7 @@ func (s *server) ogcLines(ctx context.Context, when timeFilter) ([]ogcFeature, e
 // selects: the newest valid at some moment of it. ok is false when no
 // version is.
 func (s *server) ogcParams(when timeFilter) (p frontline.Params, ok bool) {
-	p = frontline.DefaultParams()
+	p = s.svc.Defaults()
 	if !when.set {
 		return p, true
 	}

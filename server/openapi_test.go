@@ -47,8 +47,10 @@ func (emptyStore) RevokeKey(context.Context, string, time.Time) error { return n
 func (emptyStore) Audit(context.Context, int, int64) ([]*frontline.AuditEntry, error) {
 	return nil, nil
 }
-func (emptyStore) Ping(context.Context) error { return nil }
-func (emptyStore) Close() error               { return nil }
+func (emptyStore) Defaults(context.Context) (*frontline.Params, error) { return nil, nil }
+func (emptyStore) SetDefaults(context.Context, frontline.Params) error { return nil }
+func (emptyStore) Ping(context.Context) error                          { return nil }
+func (emptyStore) Close() error                                        { return nil }
 
 // Every route the router serves is described in openapi.json, and every
 // path there is served.

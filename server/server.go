@@ -129,6 +129,8 @@ func New(svc *frontline.Service, cfg Config) *echo.Echo {
 	v1.POST("/keys", s.handleCreateKey)
 	v1.DELETE("/keys/:id", s.handleRevokeKey)
 	v1.GET("/audit", s.handleAudit)
+	v1.GET("/settings", s.handleSettings)
+	v1.PUT("/settings", s.handlePutSettings)
 	s.routesTiles(e)
 	s.routesOGC(e)
 	s.routesWeb(e)

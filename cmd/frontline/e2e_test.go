@@ -474,3 +474,39 @@ func TestCommandLineTools(t *testing.T) {
 		t.Error("a bad setting should fail")
 	}
 }
+
+// Stored default settings apply to every read that gives none, survive a
+// restart, and only an admin may change them.
+func TestDefaultSettings(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "f.db")
+	s := serve(t, db)
+	write := makeKey(t, db, "write")
+	n25 := len(get(t, s.url+"/v1/coverage").json(t)["sectors"].([]any))
+	body := []byte(`{"sector_km": 50, "required_per_km": 60, "side": "left"}`)
+	want(t, do(t, "PUT", s.url+"/v1/settings", "application/json", body, "Authorization", "Bearer "+write), 403)
+	want(t, s.do(t, "PUT", s.url+"/v1/settings", "application/json", []byte(`{"sector_km": -5}`)), 400)
+	want(t, s.do(t, "PUT", s.url+"/v1/settings", "application/json", []byte(`{"version": 2}`)), 400)
+	want(t, s.do(t, "PUT", s.url+"/v1/settings", "application/json", body), 200)
+	check := func() {
+		t.Helper()
+		rep := get(t, s.url+"/v1/coverage").json(t)
+		params := rep["params"].(map[string]any)
+		if params["sector_km"] != 50.0 || params["required_per_km"] != 60.0 || params["side"] != "left" || params["depth_km"] != 30.0 {
+			t.Errorf("params with stored defaults: %v", params)
+		}
+		if n := len(rep["sectors"].([]any)); n != (n25+1)/2 {
+			t.Errorf("%d sectors of 50 km, want %d", n, (n25+1)/2)
+		}
+		// A query still overrides them.
+		if n := len(get(t, s.url+"/v1/coverage?sector_km=25").json(t)["sectors"].([]any)); n != n25 {
+			t.Errorf("sector_km=25 over the stored defaults: %d sectors, want %d", n, n25)
+		}
+	}
+	check()
+	s.stop()
+	s = serve(t, db)
+	check()
+	if got := get(t, s.url+"/v1/settings").json(t)["sector_km"]; got != 50.0 {
+		t.Errorf("GET /v1/settings: sector_km %v", got)
+	}
+}

@@ -55,6 +55,7 @@ func Run(t *testing.T, open func(t *testing.T) frontline.Store) {
 		{"AuditLongTargets", testAuditLongTargets},
 		{"AuditPaging", testAuditPaging},
 		{"AuditFailedWrites", testAuditFailedWrites},
+		{"Defaults", testDefaults},
 		{"ConcurrentReadersDuringWrites", testConcurrent},
 	}
 	for _, tt := range tests {
