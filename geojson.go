@@ -105,16 +105,42 @@ func decodePositions(raw json.RawMessage, at Location) (Position, error) {
 		}
 		p[i] = f
 	}
-	switch {
-	case p[0] < -180 || p[0] > 180:
-		return nil, invalid("bad_coordinates", at, "longitude %g outside [-180, 180]", p[0])
-	case p[1] < -90 || p[1] > 90:
-		return nil, invalid("bad_coordinates", at, "latitude %g outside [-90, 90]", p[1])
+	if err := positionError(p, at); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
 
+// positionError refuses a position without longitude and latitude or with
+// either out of range.
+func positionError(p []float64, at Location) error {
+	switch {
+	case len(p) < 2:
+		return invalid("bad_coordinates", at, "a position needs longitude and latitude, got %d numbers", len(p))
+	case p[0] < -180 || p[0] > 180:
+		return invalid("bad_coordinates", at, "longitude %g outside [-180, 180]", p[0])
+	case p[1] < -90 || p[1] > 90:
+		return invalid("bad_coordinates", at, "latitude %g outside [-90, 90]", p[1])
+	}
+	return nil
+}
+
 func decodeLineString(raw json.RawMessage, at Location) ([]Position, error) {
+	// Well-formed coordinates decode in one pass; anything else takes the
+	// slow path below, which finds the position at fault.
+	var fast [][]float64
+	if err := json.Unmarshal(raw, &fast); err == nil {
+		out := make([]Position, len(fast))
+		for i, p := range fast {
+			vat := at
+			vat.Vertex = i
+			if err := positionError(p, vat); err != nil {
+				return nil, err
+			}
+			out[i] = p
+		}
+		return out, nil
+	}
 	var items []json.RawMessage
 	if err := json.Unmarshal(raw, &items); err != nil {
 		return nil, invalid("bad_coordinates", at, "coordinates of a line must be an array of positions")

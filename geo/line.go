@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"sync"
 
 	"github.com/paulmach/orb"
 
@@ -57,7 +58,11 @@ type Line struct {
 	parts  []orb.LineString // as given, minus repeated consecutive vertices
 	cum    [][]float64      // along-line km at each vertex of parts
 	length float64          // km
-	proj   *Projection
+
+	// The plane is set up on first use (Nearest, NewZones): importing and
+	// measuring a line does not need it.
+	planeOnce sync.Once
+	proj      *Projection
 
 	// The line in the plane, densified so that no edge is longer than
 	// maxEdgeKm. Points of all parts are stored one after another; part i
@@ -106,7 +111,6 @@ func NewLine(parts [][]orb.Point) (*Line, error) {
 		return nil, &InvalidError{Part: -1, Vertex: -1, Rule: "too_long",
 			Reason: fmt.Sprintf("is %.0f km long, more than the limit of %.0f km", l.length, MaxLineKm)}
 	}
-	l.project()
 	return l, nil
 }
 
@@ -138,6 +142,10 @@ func (l *Line) measure() {
 	}
 	l.length = along
 }
+
+// plane sets up the line's plane once; every use of pv, pa, index or
+// proj goes through a method that calls it first.
+func (l *Line) plane() { l.planeOnce.Do(l.project) }
 
 // project sets up the plane: a projection centred on the line's bounding
 // box (longitudes unwrapped around the first vertex, so that a line across
@@ -191,7 +199,10 @@ func (l *Line) Vertices() int {
 }
 
 // Projection returns the plane the line is computed in.
-func (l *Line) Projection() *Projection { return l.proj }
+func (l *Line) Projection() *Projection {
+	l.plane()
+	return l.proj
+}
 
 // Bound returns the lon/lat bounding box of the line.
 func (l *Line) Bound() orb.Bound {

@@ -23,7 +23,7 @@ func newSegIndex(l *Line) *segIndex {
 		minX, maxX = math.Min(minX, v.X), math.Max(maxX, v.X)
 		minY, maxY = math.Min(minY, v.Y), math.Max(maxY, v.Y)
 	}
-	cell := math.Max(5000, math.Max(maxX-minX, maxY-minY)/512)
+	cell := math.Max(5000, math.Max(maxX-minX, maxY-minY)/128)
 	ix := &segIndex{l: l, cell: cell, minX: minX, minY: minY,
 		nx: int((maxX-minX)/cell) + 1, ny: int((maxY-minY)/cell) + 1}
 	ix.cells = make([][]int32, ix.nx*ix.ny)
@@ -97,6 +97,7 @@ type Nearest struct {
 // which agrees with the ellipsoid to well within the specification's
 // tolerance for points within a few hundred kilometres of the line.
 func (l *Line) Nearest(p orb.Point) Nearest {
+	l.plane()
 	v := l.proj.Forward(p)
 	s, t, d2 := l.index.nearest(v)
 	a, b := l.pv[s], l.pv[s+1]

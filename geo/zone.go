@@ -165,6 +165,7 @@ const (
 
 // NewZones builds the zones of the given sectors of the line.
 func NewZones(l *Line, sectors []Sector, opt ZoneOptions) (*Zones, error) {
+	l.plane()
 	if err := opt.validate(l); err != nil {
 		return nil, err
 	}
