@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -165,10 +166,18 @@ func (in *LineInput) readProperties(at Location) error {
 	return nil
 }
 
-// ParseTime reads an RFC 3339 time or a plain date (midnight UTC).
+// ParseTime reads an RFC 3339 time or a plain date (midnight UTC), in
+// the years 1 to 9999 once in UTC.
 func ParseTime(s string) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t.UTC(), nil
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		if t, err = time.Parse("2006-01-02", s); err != nil {
+			return time.Time{}, err
+		}
 	}
-	return time.Parse("2006-01-02", s)
+	t = t.UTC()
+	if t.Year() < 1 || t.Year() > 9999 {
+		return time.Time{}, fmt.Errorf("frontline: %s is outside the years 1 to 9999 (UTC)", s)
+	}
+	return t, nil
 }

@@ -44,7 +44,9 @@ func (s *Service) Sectors(ctx context.Context, p Params, zones bool, sh Shape) (
 	fc := geojson.NewFeatureCollection()
 	var polys []orb.MultiPolygon
 	if zones {
-		polys = c.Zones.Polygons()
+		if polys, err = s.polygons(ctx, c); err != nil {
+			return nil, err
+		}
 	}
 	for i, sec := range c.Sectors {
 		var g orb.Geometry = pieces(c.Zones.Line().Cut(sec.StartKm, sec.EndKm))
@@ -86,7 +88,9 @@ func (s *Service) Overlay(ctx context.Context, name string, p Params, sh Shape) 
 	case "sectors", "zones":
 		var polys []orb.MultiPolygon
 		if name == "zones" {
-			polys = c.Zones.Polygons()
+			if polys, err = s.polygons(ctx, c); err != nil {
+				return nil, err
+			}
 		}
 		for i, sec := range c.Sectors {
 			r := rep.Sectors[i]
@@ -154,7 +158,7 @@ func (s *Service) Overlay(ctx context.Context, name string, p Params, sh Shape) 
 				"stroke":       statusColor[StatusGap], "stroke-width": 5, "stroke-opacity": 1}
 			fc.Append(f)
 		}
-		polys, err := s.airDefenseGaps(c, ad)
+		polys, err := s.airDefenseGaps(ctx, c, ad)
 		if err != nil {
 			return nil, err
 		}
@@ -276,13 +280,18 @@ type gapKey struct {
 // airDefenseGaps returns the zones less the air-defense ranges, cached by
 // the zones and the active air-defense units alone, so that troop and
 // patrol updates do not redo the polygon overlay.
-func (s *Service) airDefenseGaps(c *Computation, ad []geo.AirDefense) ([]orb.MultiPolygon, error) {
+func (s *Service) airDefenseGaps(ctx context.Context, c *Computation, ad []geo.AirDefense) ([]orb.MultiPolygon, error) {
 	h := sha256.New()
 	for _, u := range ad {
 		fmt.Fprintf(h, "%s|%v|%v|%v\n", u.ID, u.Pos[0], u.Pos[1], u.RangeKm)
 	}
 	key := gapKey{zones: c.key, ad: string(h.Sum(nil))}
 	return s.gaps.Get(key, func() ([]orb.MultiPolygon, error) {
+		release, err := s.slot(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer release()
 		defer s.opt.Hooks.computed("air_defense_gaps", time.Now())
 		return c.Zones.AirDefenseGaps(ad)
 	})

@@ -93,7 +93,7 @@ func TestParseUnit(t *testing.T) {
 		{"negative range", `{"type":"Feature","id":"a","geometry":{"type":"Point","coordinates":[35,48]},"properties":{"kind":"air_defense","range_km":-1}}`, "properties.range_km: range_km must be above 0 and at most 1000, got -1", nil},
 		{"bad status", `{"type":"Feature","id":"a","geometry":{"type":"Point","coordinates":[35,48]},"properties":{"kind":"air_defense","range_km":5,"status":"on"}}`, `properties.status: status must be active or inactive, got "on"`, nil},
 		{"troops on a line", `{"type":"Feature","id":"a","geometry":{"type":"LineString","coordinates":[[35,48],[36,48]]},"properties":{"kind":"troops","strength":3}}`, "a troops unit must be a Point, got LineString", nil},
-		{"slash in id", `{"type":"Feature","id":"a/b","geometry":{"type":"Point","coordinates":[35,48]},"properties":{"kind":"troops","strength":3}}`, `id: id "a/b" contains '/', '?', '#' or NUL`, nil},
+		{"slash in id", `{"type":"Feature","id":"a/b","geometry":{"type":"Point","coordinates":[35,48]},"properties":{"kind":"troops","strength":3}}`, `id: id "a/b" contains '/', '?', '#', '%' or NUL`, nil},
 		{"bad point", `{"type":"Feature","id":"a","geometry":{"type":"Point","coordinates":[35,148]},"properties":{"kind":"troops","strength":3}}`, "latitude 148 outside [-90, 90]", nil},
 		{"not a feature", `{"type":"Point","coordinates":[35,48]}`, "a unit must be a GeoJSON Feature, got Point", nil},
 	} {

@@ -368,15 +368,14 @@ func (s *Service) Zones(ctx context.Context, p Params) (*Computation, error) {
 	key := zoneKey{version: lv.Version, depth: p.DepthKm, side: p.Side}
 	switch {
 	case p.Anchors:
-		if anchors, err = s.Anchors(ctx); err != nil {
+		// The anchors and their revision together, so zones are never
+		// cached under a revision they were not built from.
+		if anchors, key.anchors, err = s.loadAnchors(ctx); err != nil {
 			return nil, err
 		}
 		if len(anchors) == 0 {
 			return nil, invalid("no_anchors", Location{Feature: -1, Part: -1, Vertex: -1, Field: "sectors"}, "sectors=anchors, but no anchors are stored")
 		}
-		s.mu.Lock()
-		key.anchors = s.ancRev
-		s.mu.Unlock()
 		key.sectors = "anchors"
 	case p.Sectors > 0:
 		key.sectors = fmt.Sprintf("n%d", p.Sectors)
@@ -386,14 +385,11 @@ func (s *Service) Zones(ctx context.Context, p Params) (*Computation, error) {
 	hit := true
 	z, err := s.zones.Get(key, func() (*geo.Zones, error) {
 		hit = false
-		// Wait for a turn: computations are CPU-bound, and running more
-		// than the cores at once only makes each one slower.
-		select {
-		case s.compute <- struct{}{}:
-			defer func() { <-s.compute }()
-		case <-ctx.Done():
-			return nil, fmt.Errorf("%w: waiting for a computation slot: %w", ErrBusy, ctx.Err())
+		release, err := s.slot(ctx)
+		if err != nil {
+			return nil, err
 		}
+		defer release()
 		defer s.opt.Hooks.computed("zones", time.Now())
 		sectors, err := line.Sectors(p.Sectoring(anchors))
 		if err != nil {
@@ -411,6 +407,39 @@ func (s *Service) Zones(ctx context.Context, p Params) (*Computation, error) {
 		return nil, err
 	}
 	return &Computation{Line: lv, Params: p, Zones: z, Sectors: z.Sectors(), key: key}, nil
+}
+
+// slot waits for a turn to compute: computations are CPU-bound, and
+// running more than the cores at once only makes each one slower. Only
+// leaf computations take a slot (none holds one while waiting for
+// another), so slots cannot deadlock.
+//
+// The wait does not end with the request that started it: a computation
+// is shared by every request for the same result, so one client going
+// away must not fail the others; it gives up after slotWait instead.
+func (s *Service) slot(_ context.Context) (release func(), err error) {
+	t := time.NewTimer(slotWait)
+	defer t.Stop()
+	select {
+	case s.compute <- struct{}{}:
+		return func() { <-s.compute }, nil
+	case <-t.C:
+		return nil, fmt.Errorf("%w: no computation slot free for %s; try again", ErrBusy, slotWait)
+	}
+}
+
+// slotWait bounds the wait for a computation slot.
+const slotWait = 60 * time.Second
+
+// polygons returns the zones' polygons, drawn in a computation slot the
+// first time.
+func (s *Service) polygons(ctx context.Context, c *Computation) ([]orb.MultiPolygon, error) {
+	release, err := s.slot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	return c.Zones.Polygons(), nil
 }
 
 type reportKey struct {
@@ -433,6 +462,11 @@ func (s *Service) Coverage(ctx context.Context, p Params) (*Report, *Computation
 	hit := true
 	rep, err := s.reports.Get(key, func() (*Report, error) {
 		hit = false
+		release, err := s.slot(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer release()
 		defer s.opt.Hooks.computed("coverage", time.Now())
 		return NewReport(c.Line, p, c.Zones.Coverage(GeoUnits(units))), nil
 	})
@@ -528,21 +562,29 @@ func (s *Service) writeUnits(write func() ([]bool, error)) ([]bool, error) {
 
 // Anchors returns the stored anchors.
 func (s *Service) Anchors(ctx context.Context) ([]geo.Anchor, error) {
+	a, _, err := s.loadAnchors(ctx)
+	return a, err
+}
+
+// loadAnchors returns the anchors with the revision they belong to,
+// loading them once; a load that a write overtook is not kept.
+func (s *Service) loadAnchors(ctx context.Context) ([]geo.Anchor, uint64, error) {
 	s.mu.Lock()
-	a, ok := s.anchors, s.ancOK
+	a, ok, rev := s.anchors, s.ancOK, s.ancRev
 	s.mu.Unlock()
 	if ok {
-		return a, nil
+		return a, rev, nil
 	}
 	a, err := s.store.Anchors(ctx)
-	err = s.storeErr("anchors", err)
-	if err != nil {
-		return nil, err
+	if err = s.storeErr("anchors", err); err != nil {
+		return nil, 0, err
 	}
 	s.mu.Lock()
-	s.anchors, s.ancOK = a, true
+	if s.ancRev == rev {
+		s.anchors, s.ancOK = a, true
+	}
 	s.mu.Unlock()
-	return a, nil
+	return a, rev, nil
 }
 
 // SetAnchors replaces the anchors.

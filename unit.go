@@ -172,8 +172,8 @@ func checkID(id string, at Location) error {
 		return invalid("missing_id", at, "unit has no id")
 	case len(id) > 200:
 		return invalid("bad_id", at, "id is longer than 200 bytes")
-	case strings.ContainsAny(id, "/?#\x00"):
-		return invalid("bad_id", at, "id %q contains '/', '?', '#' or NUL", truncate(id, 40))
+	case strings.ContainsAny(id, "/?#%\x00"):
+		return invalid("bad_id", at, "id %q contains '/', '?', '#', '%%' or NUL", truncate(id, 40))
 	}
 	return nil
 }

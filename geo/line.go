@@ -93,6 +93,10 @@ func NewLine(parts [][]orb.Point) (*Line, error) {
 				if km < sameVertexKm {
 					continue
 				}
+				if math.Abs(p[0]-clean[n-1][0]) > 180 {
+					return nil, &InvalidError{Part: i, Vertex: j, Rule: "crosses_antimeridian",
+						Reason: "the edge to this vertex crosses the antimeridian (180° longitude), which lines may not"}
+				}
 				if km > MaxEdgeKm {
 					return nil, &InvalidError{Part: i, Vertex: j, Rule: "too_long",
 						Reason: fmt.Sprintf("the edge to this vertex is %.0f km long, more than the limit of %.0f km", km, MaxEdgeKm)}

@@ -74,16 +74,21 @@ func (s *server) cached(c echo.Context, deps int, key string, build func() (*enc
 // it accepts it.
 func send(c echo.Context, e *encoded) error {
 	h := c.Response().Header()
-	h.Set("ETag", e.etag)
+	body, etag := e.body, e.etag
+	gz := e.gz != nil && acceptsGzip(c.Request())
+	if gz {
+		// Each encoding is its own representation, with its own strong
+		// validator (RFC 9110, 8.8.3).
+		body, etag = e.gz, strings.TrimSuffix(e.etag, `"`)+`-gz"`
+	}
+	h.Set("ETag", etag)
 	h.Set("Cache-Control", "no-cache")
 	h.Add("Vary", "Accept-Encoding")
-	if match := c.Request().Header.Get("If-None-Match"); match != "" && etagMatch(match, e.etag) {
+	if match := c.Request().Header.Get("If-None-Match"); match != "" && etagMatch(match, etag) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	body := e.body
-	if e.gz != nil && acceptsGzip(c.Request()) {
+	if gz {
 		h.Set("Content-Encoding", "gzip")
-		body = e.gz
 	}
 	return c.Blob(http.StatusOK, e.ctype, body)
 }

@@ -3,7 +3,6 @@ package server
 import (
 	"encoding/json"
 	"net/http"
-	"net/url"
 
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
@@ -43,9 +42,9 @@ func (s *server) handleSectorCoverage(c echo.Context) error {
 	if err := checkParams(q, coverageParams); err != nil {
 		return err
 	}
-	id, err := url.PathUnescape(c.Param("sector"))
+	id, err := pathParam(c, "sector")
 	if err != nil {
-		return badParam("sector", "bad sector id in path")
+		return err
 	}
 	p, err := s.svc.ParseParams(q)
 	if err != nil {
@@ -120,19 +119,27 @@ func (s *server) handleOverlay(c echo.Context) error {
 }
 
 func (s *server) handleAnchors(c echo.Context) error {
-	if err := checkParams(c.QueryParams()); err != nil {
+	q := c.QueryParams()
+	if err := checkParams(q, []string{"bbox"}); err != nil {
 		return err
 	}
-	return s.cached(c, frontline.DependsOnAnchors, "anchors", func() (*encoded, error) {
+	sh, shapeKey, err := parseShape(q)
+	if err != nil {
+		return err
+	}
+	return s.cached(c, frontline.DependsOnAnchors, "anchors?"+shapeKey, func() (*encoded, error) {
 		anchors, err := s.svc.Anchors(c.Request().Context())
 		if err != nil {
 			return nil, err
 		}
-		features := make([]map[string]any, len(anchors))
-		for i, a := range anchors {
-			features[i] = map[string]any{"type": "Feature", "id": a.Name,
+		features := make([]map[string]any, 0, len(anchors))
+		for _, a := range anchors {
+			if sh.HasBBox && !sh.BBox.Contains(a.Point) {
+				continue
+			}
+			features = append(features, map[string]any{"type": "Feature", "id": a.Name,
 				"geometry":   map[string]any{"type": "Point", "coordinates": a.Point},
-				"properties": map[string]any{"name": a.Name}}
+				"properties": map[string]any{"name": a.Name}})
 		}
 		return encodeJSON(mimeGeoJSON, map[string]any{"type": "FeatureCollection", "features": features})
 	})

@@ -132,8 +132,9 @@ func (o *ogcAPI) handleCollections(c echo.Context) error {
 		return err
 	}
 	base := o.baseURL(c)
-	return o.cached(c, frontline.DependsOnLines|frontline.DependsOnUnits, "ogc/collections|"+base, func() (*encoded, error) {
-		e := &ogcExtents{ctx: c.Request().Context(), svc: o.svc}
+	hide := o.cfg.ProtectUnits && keyOf(c) == nil
+	return o.cached(c, frontline.DependsOnAll, fmt.Sprintf("ogc/collections|%s|hide=%t", base, hide), func() (*encoded, error) {
+		e := &ogcExtents{ctx: c.Request().Context(), svc: o.svc, hideUnits: hide}
 		docs := make([]map[string]any, len(o.collections))
 		for i, col := range o.collections {
 			d, err := o.collectionDoc(base, col, e)
@@ -158,8 +159,9 @@ func (o *ogcAPI) handleCollection(c echo.Context) error {
 		return err
 	}
 	base := o.baseURL(c)
-	return o.cached(c, col.deps, "ogc/collections/"+col.id+"|"+base, func() (*encoded, error) {
-		d, err := o.collectionDoc(base, col, &ogcExtents{ctx: c.Request().Context(), svc: o.svc})
+	hide := o.cfg.ProtectUnits && keyOf(c) == nil
+	return o.cached(c, col.deps, fmt.Sprintf("ogc/collections/%s|%s|hide=%t", col.id, base, hide), func() (*encoded, error) {
+		d, err := o.collectionDoc(base, col, &ogcExtents{ctx: c.Request().Context(), svc: o.svc, hideUnits: hide})
 		if err != nil {
 			return nil, err
 		}
@@ -246,9 +248,9 @@ func (o *ogcAPI) handleItem(c echo.Context) error {
 	if err := plainQuery(c, true); err != nil {
 		return err
 	}
-	id, err := url.PathUnescape(c.Param("feature"))
+	id, err := pathParam(c, "feature")
 	if err != nil {
-		return badParam("feature", "bad feature id in path")
+		return err
 	}
 	base := o.baseURL(c)
 	ctx := c.Request().Context()

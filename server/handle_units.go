@@ -51,15 +51,19 @@ func (s *server) handleUnits(c echo.Context) error {
 }
 
 func (s *server) handleUnit(c echo.Context) error {
-	id, err := url.PathUnescape(c.Param("id"))
-	if err != nil {
-		return badParam("id", "bad unit id in path")
-	}
-	u, err := s.svc.Unit(c.Request().Context(), id)
+	id, err := pathParam(c, "id")
 	if err != nil {
 		return err
 	}
-	return s.cached(c, frontline.DependsOnUnits, "unit/"+id, func() (*encoded, error) { return encodeJSON(mimeGeoJSON, u) })
+	// Read the unit inside the build, after the revision in the key was
+	// taken: read before it, a write in between would be cached as new.
+	return s.cached(c, frontline.DependsOnUnits, "unit/"+id, func() (*encoded, error) {
+		u, err := s.svc.Unit(c.Request().Context(), id)
+		if err != nil {
+			return nil, err
+		}
+		return encodeJSON(mimeGeoJSON, u)
+	})
 }
 
 // parseUnitBody reads one unit Feature; an id in the path wins over a
@@ -128,9 +132,9 @@ func (s *server) handleCreateUnit(c echo.Context) error {
 }
 
 func (s *server) handlePutUnit(c echo.Context) error {
-	id, err := url.PathUnescape(c.Param("id"))
+	id, err := pathParam(c, "id")
 	if err != nil {
-		return badParam("id", "bad unit id in path")
+		return err
 	}
 	u, err := parseUnitBody(c, id)
 	if err != nil {
@@ -148,9 +152,9 @@ func (s *server) handlePutUnit(c echo.Context) error {
 }
 
 func (s *server) handleDeleteUnit(c echo.Context) error {
-	id, err := url.PathUnescape(c.Param("id"))
+	id, err := pathParam(c, "id")
 	if err != nil {
-		return badParam("id", "bad unit id in path")
+		return err
 	}
 	if err := s.svc.DeleteUnit(c.Request().Context(), id); err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -34,9 +35,12 @@ func (s *server) requiredRole(r *http.Request) frontline.Role {
 	if s.cfg.ClosedReads {
 		return frontline.RoleRead
 	}
+	// Unit positions, and what gives them away: air-defense rings, and
+	// the gaps (zones less the rings, line less the patrols' sight).
 	if s.cfg.ProtectUnits && (strings.HasPrefix(path, "/v1/units") || path == "/v1/overlays/air-defense" ||
-		strings.HasPrefix(path, "/ogc/collections/units") || strings.HasPrefix(path, "/v1/tiles/units") ||
-		strings.HasPrefix(path, "/v1/tiles/air-defense")) {
+		path == "/v1/overlays/gaps" || strings.HasPrefix(path, "/ogc/collections/units") ||
+		strings.HasPrefix(path, "/v1/tiles/units") || strings.HasPrefix(path, "/v1/tiles/air-defense") ||
+		strings.HasPrefix(path, "/v1/tiles/gaps")) {
 		return frontline.RoleRead
 	}
 	return frontline.RoleNone
@@ -46,10 +50,10 @@ func (s *server) requiredRole(r *http.Request) frontline.Role {
 // KEY" or "X-API-Key: KEY".
 func bearer(r *http.Request) string {
 	if h := r.Header.Get("Authorization"); h != "" {
+		// Other schemes (a proxy's Basic auth) are not ours to judge.
 		if scheme, tok, ok := strings.Cut(h, " "); ok && strings.EqualFold(scheme, "Bearer") {
 			return strings.TrimSpace(tok)
 		}
-		return h
 	}
 	return r.Header.Get("X-API-Key")
 }
@@ -67,6 +71,13 @@ func (s *server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if tok := bearer(r); tok != "" {
 			k, err := s.svc.Authenticate(r.Context(), tok)
 			if err != nil {
+				// A failed key counts against the address's read budget, so
+				// guessing keys cannot hammer the store unlimited.
+				if s.readLimit != nil {
+					if d := s.readLimit.wait("addr:"+c.RealIP(), time.Now()); d > 0 {
+						return tooMany(c, d)
+					}
+				}
 				return err
 			}
 			key = k

@@ -81,11 +81,16 @@ func (s *server) limitRate(next echo.HandlerFunc) echo.HandlerFunc {
 			client = "key:" + k.ID
 		}
 		if d := l.wait(client, time.Now()); d > 0 {
-			secs := int(math.Ceil(d.Seconds()))
-			c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
-			return &apiError{status: http.StatusTooManyRequests, code: "rate_limited",
-				msg: "too many requests; retry after " + strconv.Itoa(secs) + " s"}
+			return tooMany(c, d)
 		}
 		return next(c)
 	}
+}
+
+// tooMany answers 429 with the seconds to wait.
+func tooMany(c echo.Context, d time.Duration) error {
+	secs := int(math.Ceil(d.Seconds()))
+	c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
+	return &apiError{status: http.StatusTooManyRequests, code: "rate_limited",
+		msg: "too many requests; retry after " + strconv.Itoa(secs) + " s"}
 }

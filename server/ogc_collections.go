@@ -43,14 +43,14 @@ func (s *server) ogcCollections() []*ogcCollection {
 			description: "Every version of the line of contact, id = version number. With datetime, the version valid at that instant, or the versions valid during that interval.",
 			deps:        frontline.DependsOnLines, timed: true, features: s.ogcLines, spatial: (*ogcExtents).lines},
 		{id: "sectors", title: "Sectors",
-			description: "The current line cut into sectors of the default length (" + km(frontline.DefaultSectorKm) + "): each sector's piece of the line." + byTime,
-			deps:        frontline.DependsOnLines, timed: true, features: s.ogcSectors(false), spatial: (*ogcExtents).lines},
+			description: "The current line cut into sectors by the default settings (GET /v1/settings; built in: " + km(frontline.DefaultSectorKm) + " sectors): each sector's piece of the line." + byTime,
+			deps:        frontline.DependsOnLines | frontline.DependsOnAnchors, timed: true, features: s.ogcSectors(false), spatial: (*ogcExtents).lines},
 		{id: "zones", title: "Sector zones",
-			description: "The zone of each sector: the band within " + km(frontline.DefaultDepthKm) + " of the line on both sides, split between the sectors." + byTime,
-			deps:        frontline.DependsOnLines, timed: true, features: s.ogcSectors(true), spatial: (*ogcExtents).zones},
+			description: "The zone of each sector: the band within the default depth of the line (GET /v1/settings; built in: " + km(frontline.DefaultDepthKm) + ", both sides), split between the sectors." + byTime,
+			deps:        frontline.DependsOnLines | frontline.DependsOnAnchors, timed: true, features: s.ogcSectors(true), spatial: (*ogcExtents).zones},
 		{id: "coverage", title: "Sector coverage",
 			description: "Each sector's piece of the line with its coverage figures and statuses (troops, air defense, patrol) as flat properties, for the default settings." + byTime,
-			deps:        frontline.DependsOnLines | frontline.DependsOnUnits, timed: true, features: s.ogcCoverage, spatial: (*ogcExtents).lines},
+			deps:        frontline.DependsOnAll, timed: true, features: s.ogcCoverage, spatial: (*ogcExtents).lines},
 		{id: "units", title: "Units",
 			description: "Every unit (troops, air defense, patrols) with its properties.",
 			deps:        frontline.DependsOnUnits, units: true, features: s.ogcUnits, spatial: (*ogcExtents).units},
@@ -234,6 +234,9 @@ func lineBound(lv *frontline.LineVersion) orb.Bound {
 type ogcExtents struct {
 	ctx context.Context
 	svc *frontline.Service
+	// hideUnits leaves the units' extent out: under ProtectUnits it
+	// would give away where they are (one unit's exact position).
+	hideUnits bool
 
 	lineDone, hasLine bool
 	line              orb.Bound
@@ -267,10 +270,13 @@ func (e *ogcExtents) zones() (orb.Bound, bool, error) {
 	if !ok || err != nil {
 		return b, ok, err
 	}
-	return expandKm(b, frontline.DefaultDepthKm), true, nil
+	return expandKm(b, e.svc.Defaults().DepthKm), true, nil
 }
 
 func (e *ogcExtents) units() (orb.Bound, bool, error) {
+	if e.hideUnits {
+		return orb.Bound{}, false, nil
+	}
 	units, err := e.svc.Units(e.ctx)
 	if err != nil || len(units) == 0 {
 		return orb.Bound{}, false, err

@@ -124,3 +124,19 @@ func baseURL(c echo.Context, trustProxy bool) string {
 	}
 	return scheme + "://" + host
 }
+
+// pathParam returns a path parameter decoded once. Echo matches on the
+// escaped path when the URL has one (RawPath set) and then hands the
+// parameter over still escaped; otherwise it is decoded already, and
+// decoding it again would turn "x%2541" into "xA".
+func pathParam(c echo.Context, name string) (string, error) {
+	v := c.Param(name)
+	if c.Request().URL.RawPath == "" {
+		return v, nil
+	}
+	d, err := url.PathUnescape(v)
+	if err != nil {
+		return "", badParam(name, "bad %s in path", name)
+	}
+	return d, nil
+}

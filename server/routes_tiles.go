@@ -12,6 +12,6 @@ import (
 // and "y.mvt": the handlers check the suffixes.
 func (s *server) routesTiles(e *echo.Echo) {
 	t := &tiles{server: s, sources: memo.New[string, *frontline.TileSource](tileSources)}
-	e.GET("/v1/tiles/:layer.json", t.handleTileJSON)
-	e.GET("/v1/tiles/:layer/:z/:x/:y.mvt", t.handleTile)
+	e.Match(getOrHead, "/v1/tiles/:layer.json", t.handleTileJSON)
+	e.Match(getOrHead, "/v1/tiles/:layer/:z/:x/:y.mvt", t.handleTile)
 }

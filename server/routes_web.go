@@ -19,6 +19,6 @@ func (s *server) routesWeb(e *echo.Echo) {
 		panic(err)
 	}
 	h := handleWeb(assets)
-	e.GET("/", h)
-	e.GET("/assets/:file", h)
+	e.Match(getOrHead, "/", h)
+	e.Match(getOrHead, "/assets/:file", h)
 }

@@ -102,6 +102,14 @@ func TestClosedReadsAndProtectedUnits(t *testing.T) {
 	want(t, get(t, s.url+"/v1/frontline"), 200)
 	want(t, get(t, s.url+"/v1/units"), 401)
 	want(t, get(t, s.url+"/v1/overlays/air-defense"), 401)
+	want(t, get(t, s.url+"/v1/overlays/gaps"), 401) // zones less the rings show where the rings are
+	want(t, get(t, s.url+"/v1/overlays/gaps", "Authorization", "Bearer "+read), 200)
+	for _, c := range get(t, s.url+"/ogc/collections").json(t)["collections"].([]any) {
+		col := c.(map[string]any)
+		if ext, _ := col["extent"].(map[string]any); col["id"] == "units" && ext["spatial"] != nil {
+			t.Errorf("the units' extent is shown without a key: %v", ext)
+		}
+	}
 	want(t, get(t, s.url+"/v1/units", "Authorization", "Bearer "+read), 200)
 	s.stop()
 

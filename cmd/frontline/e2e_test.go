@@ -359,6 +359,14 @@ func TestUnitsAPI(t *testing.T) {
 	want(t, r, 200)
 	want(t, s.do(t, "DELETE", s.url+"/v1/units/"+id, "", nil), 204)
 	want(t, get(t, s.url+"/v1/units/"+id), 404)
+	// An escaped id is decoded once: x%2541 names "x%41", never "xA".
+	want(t, s.do(t, "PUT", s.url+"/v1/units/xA", "application/geo+json", []byte(strings.Replace(unit, `"geometry"`, `"id":"xA","geometry"`, 1))), 201)
+	want(t, get(t, s.url+"/v1/units/x%2541"), 404)
+	want(t, get(t, s.url+"/v1/units/xA"), 200)
+	// HEAD goes wherever GET does, without the body.
+	if h := do(t, "HEAD", s.url+"/v1/units/xA", "", nil); h.status != 200 || len(h.body) != 0 || h.header.Get("ETag") == "" {
+		t.Errorf("HEAD: %d, %d bytes, ETag %q", h.status, len(h.body), h.header.Get("ETag"))
+	}
 	// CSV import, replace mode.
 	csv := "id,kind,lon,lat,strength,system,range_km\nA,troops,37.5,48.5,500,,\nB,air_defense,37.6,48.4,,patriot,\n"
 	r = s.do(t, "POST", s.url+"/v1/units/bulk?mode=replace", "text/csv", []byte(csv))
@@ -387,6 +395,9 @@ func TestBadRequests(t *testing.T) {
 		{"unknown overlay", "GET", "/v1/overlays/roads", "", "", 404, "not_found"},
 		{"bad bbox", "GET", "/v1/overlays/zones?bbox=1,2,3", "", "", 400, "bad_parameter"},
 		{"unknown route", "GET", "/v1/nothing", "", "", 404, "not_found"},
+		{"valid_from past year 9999 in UTC", "POST", "/v1/frontline", "application/json", `{"type":"Feature","properties":{"valid_from":"9999-12-31T23:59:59-01:00"},"geometry":{"type":"LineString","coordinates":[[30,48],[31,48]]}}`, 422, "bad_time"},
+		{"percent in a unit id", "POST", "/v1/units", "application/json", `{"type":"Feature","id":"x%41","geometry":{"type":"Point","coordinates":[30,48]},"properties":{"kind":"troops","strength":1}}`, 422, "bad_id"},
+		{"line across the antimeridian", "POST", "/v1/frontline", "application/json", `{"type":"LineString","coordinates":[[179.5,0],[-179.5,0]]}`, 422, "crosses_antimeridian"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := s.do(t, tc.method, s.url+tc.path, tc.ctype, []byte(tc.body))
@@ -506,7 +517,10 @@ func TestDefaultSettings(t *testing.T) {
 	s.stop()
 	s = serve(t, db)
 	check()
-	if got := get(t, s.url+"/v1/settings").json(t)["sector_km"]; got != 50.0 {
-		t.Errorf("GET /v1/settings: sector_km %v", got)
+	got := get(t, s.url+"/v1/settings")
+	if got.json(t)["sector_km"] != 50.0 {
+		t.Errorf("GET /v1/settings: %s", got.body)
 	}
+	// What GET answers can be PUT back as it is.
+	want(t, s.do(t, "PUT", s.url+"/v1/settings", "application/json", got.body), 200)
 }

@@ -338,7 +338,7 @@ func TestTiles(t *testing.T) {
 			}
 			t.Logf("%s: %d features, %d bytes sent", url, len(l.features), len(r.body))
 
-			want(t, get(t, url, "If-None-Match", r.header.Get("ETag")), 304)
+			want(t, get(t, url, "Accept-Encoding", "gzip", "If-None-Match", r.header.Get("ETag")), 304)
 			plain := get(t, url)
 			want(t, plain, 200)
 			if plain.header.Get("Content-Encoding") != "" || len(decodeMVT(t, plain.body)) != 1 {

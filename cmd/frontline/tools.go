@@ -229,15 +229,19 @@ func runCoverage(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	p, err := frontline.ParseParams(q)
-	if err != nil {
-		return err
+	if *format != "json" && *format != "csv" {
+		return usageError{fmt.Sprintf("format must be json or csv, got %q", *format)}
 	}
 	svc, closeStore, err := openService(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
 	defer closeStore()
+	// Over the stored default settings, as the API reads them.
+	p, err := svc.ParseParams(q)
+	if err != nil {
+		return err
+	}
 	rep, _, err := svc.Coverage(ctx, p)
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ package memo
 
 import (
 	"container/list"
+	"fmt"
 	"sync"
 )
 
@@ -71,7 +72,23 @@ func (c *Cache[K, V]) Get(key K, compute func() (V, error)) (V, error) {
 	e := el.Value.(*entry[K, V])
 	c.mu.Unlock()
 	e.once.Do(func() {
-		e.val, e.err = compute()
+		func() {
+			// A panic must not leave a computed-looking empty value
+			// behind for every later caller: it becomes this call's error
+			// and is not kept, then goes on up.
+			defer func() {
+				if r := recover(); r != nil {
+					e.err = fmt.Errorf("memo: computation panicked: %v", r)
+					c.mu.Lock()
+					if cur, ok := c.items[key]; ok && cur == el {
+						c.remove(el)
+					}
+					c.mu.Unlock()
+					panic(r)
+				}
+			}()
+			e.val, e.err = compute()
+		}()
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		cur, ok := c.items[key]

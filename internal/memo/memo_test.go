@@ -75,3 +75,19 @@ func TestWeighted(t *testing.T) {
 		t.Errorf("after a big value: %d values, cost %d", c.Len(), c.Cost())
 	}
 }
+
+func TestPanicIsNotKept(t *testing.T) {
+	c := New[int, int](4)
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("the panic should go on up")
+			}
+		}()
+		c.Get(1, func() (int, error) { panic("boom") })
+	}()
+	v, err := c.Get(1, func() (int, error) { return 7, nil })
+	if v != 7 || err != nil {
+		t.Errorf("after a panic: %d, %v; want a fresh computation", v, err)
+	}
+}
