@@ -539,6 +539,22 @@ func (s *Service) PutUnits(ctx context.Context, units []*Unit, replaceAll bool) 
 	})
 }
 
+// CreateUnit stores a new unit; one with its id already stored is a
+// conflict. The check and the write happen under the write lock, so two
+// creations of one id cannot both succeed.
+func (s *Service) CreateUnit(ctx context.Context, u *Unit) error {
+	_, err := s.writeUnits(func() ([]bool, error) {
+		if _, err := s.store.Unit(ctx, u.ID); err == nil {
+			return nil, fmt.Errorf("%w: unit %q exists already (PUT /v1/units/%s replaces it)", ErrConflict, u.ID, u.ID)
+		} else if !errors.Is(err, ErrNotFound) {
+			return nil, s.storeErr("unit", err)
+		}
+		created, err := s.store.PutUnits(ctx, []*Unit{u}, false)
+		return created, s.storeErr("put_units", err)
+	})
+	return err
+}
+
 // DeleteUnit deletes one unit.
 func (s *Service) DeleteUnit(ctx context.Context, id string) error {
 	_, err := s.writeUnits(func() ([]bool, error) { return nil, s.storeErr("delete_unit", s.store.DeleteUnit(ctx, id)) })

@@ -121,10 +121,7 @@ func (s *server) handleCreateUnit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.svc.Unit(c.Request().Context(), u.ID); err == nil {
-		return fmt.Errorf("%w: unit %q exists already (PUT /v1/units/%s replaces it)", frontline.ErrConflict, u.ID, url.PathEscape(u.ID))
-	}
-	if _, err := s.svc.PutUnits(c.Request().Context(), []*frontline.Unit{u}, false); err != nil {
+	if err := s.svc.CreateUnit(c.Request().Context(), u); err != nil {
 		return err
 	}
 	c.Response().Header().Set("Location", "/v1/units/"+url.PathEscape(u.ID))

@@ -524,3 +524,28 @@ func TestDefaultSettings(t *testing.T) {
 	// What GET answers can be PUT back as it is.
 	want(t, s.do(t, "PUT", s.url+"/v1/settings", "application/json", got.body), 200)
 }
+
+// Concurrent creations of one unit id: exactly one wins, the others are
+// told it exists.
+func TestCreateUnitOnce(t *testing.T) {
+	s := serve(t, filepath.Join(t.TempDir(), "f.db"), "--write-rate", "0")
+	body := []byte(`{"type":"Feature","id":"once","geometry":{"type":"Point","coordinates":[37.6,48.6]},"properties":{"kind":"troops","strength":10}}`)
+	codes := make(chan int, 10)
+	var wg sync.WaitGroup
+	for i := 0; i < 10; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes <- s.do(t, "POST", s.url+"/v1/units", "application/geo+json", body).status
+		}()
+	}
+	wg.Wait()
+	close(codes)
+	n := map[int]int{}
+	for c := range codes {
+		n[c]++
+	}
+	if n[201] != 1 || n[409] != 9 {
+		t.Errorf("10 creations of one id: %v, want one 201 and nine 409", n)
+	}
+}

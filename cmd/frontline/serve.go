@@ -109,17 +109,19 @@ func openServiceWith(ctx context.Context, path string, opt frontline.Options) (*
 
 // loadDefaults stores the embedded default line and demo units.
 func loadDefaults(ctx context.Context, svc *frontline.Service) error {
-	in, err := frontline.ParseLine(data.Line())
-	if err != nil {
-		return err
-	}
-	if _, err := svc.ImportLines(ctx, []*frontline.LineInput{in}); err != nil {
-		return err
-	}
+	// Units first: the line is what marks the database as loaded, so a
+	// crash between the two loads both again on the next start.
 	units, err := frontline.ParseUnits(data.Units())
 	if err != nil {
 		return err
 	}
-	_, err = svc.PutUnits(ctx, units, true)
+	if _, err := svc.PutUnits(ctx, units, true); err != nil {
+		return err
+	}
+	in, err := frontline.ParseLine(data.Line())
+	if err != nil {
+		return err
+	}
+	_, err = svc.ImportLines(ctx, []*frontline.LineInput{in})
 	return err
 }
