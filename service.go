@@ -30,7 +30,6 @@ type Service struct {
 	writeMu sync.Mutex // one write at a time, so revisions follow the store
 
 	mu        sync.Mutex
-	rev       uint64          // bumped by every write
 	linesRev  uint64          // bumped by line imports
 	unitsRev  uint64          // bumped by unit writes
 	ancRev    uint64          // bumped by anchor writes
@@ -171,21 +170,9 @@ func (s *Service) SetDefaults(ctx context.Context, p Params) error {
 	}
 	s.mu.Lock()
 	s.defaults = p
-	s.rev++
 	s.linesRev++ // the line-only reads that take settings, too
 	s.mu.Unlock()
 	return nil
-}
-
-// Store returns the service's store.
-func (s *Service) Store() Store { return s.store }
-
-// Revision changes whenever anything stored changes; caches of encoded
-// results key on it.
-func (s *Service) Revision() uint64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.rev
 }
 
 // What a result depends on, for Revisions.
@@ -248,7 +235,6 @@ func (s *Service) ImportLines(ctx context.Context, ins []*LineInput) ([]LineResu
 		return nil, err
 	}
 	s.mu.Lock()
-	s.rev++
 	s.linesRev++
 	s.mu.Unlock()
 	return res, nil
@@ -571,7 +557,6 @@ func (s *Service) writeUnits(write func() ([]bool, error)) ([]bool, error) {
 	s.mu.Lock()
 	s.units = nil
 	s.unitsRev++
-	s.rev++
 	s.mu.Unlock()
 	return created, nil
 }
@@ -621,7 +606,6 @@ func (s *Service) SetAnchors(ctx context.Context, anchors []geo.Anchor) error {
 	s.mu.Lock()
 	s.anchors, s.ancOK = anchors, true
 	s.ancRev++
-	s.rev++
 	s.mu.Unlock()
 	return nil
 }

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -104,5 +103,3 @@ func keyOf(c echo.Context) *frontline.APIKey {
 	k, _ := c.Get(ctxKey).(*frontline.APIKey)
 	return k
 }
-
-func isUnauthorized(err error) bool { return errors.Is(err, frontline.ErrUnauthorized) }
