@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"frontline/geo"
 )
 
 // MaxFeatures bounds the features of one bulk import.
@@ -230,4 +232,57 @@ func csvNumber(v string) (json.RawMessage, bool) {
 		return nil, false
 	}
 	return json.RawMessage(strconv.FormatFloat(f, 'g', -1, 64)), true
+}
+
+// ParseAnchors reads anchors: a FeatureCollection of Points, each named by
+// properties.name (or its id), in the order given.
+func ParseAnchors(data []byte) ([]geo.Anchor, error) {
+	features, err := splitFeatures(data)
+	if err != nil {
+		return nil, err
+	}
+	anchors := make([]geo.Anchor, len(features))
+	for i, raw := range features {
+		at := Location{Feature: i, Part: -1, Vertex: -1}
+		o, err := decodeObject(raw, at)
+		if err != nil {
+			return nil, err
+		}
+		if o.Type != "Feature" {
+			return nil, invalid("not_feature", at, "an anchor must be a GeoJSON Feature, got %s", o.Type)
+		}
+		props, err := decodeProperties(o.Properties, at)
+		if err != nil {
+			return nil, err
+		}
+		name, _, err := stringProp(props, "name", at)
+		if err != nil {
+			return nil, err
+		}
+		if name == "" {
+			if name, err = featureID(o.ID, at); err != nil {
+				return nil, err
+			}
+		}
+		if name == "" {
+			at.Field = "properties.name"
+			return nil, invalid("bad_anchor", at, "an anchor needs a name")
+		}
+		if len(o.Geometry) == 0 || string(o.Geometry) == "null" {
+			return nil, invalid("no_geometry", at, "anchor %q has no geometry", name)
+		}
+		g, err := decodeObject(o.Geometry, at)
+		if err != nil {
+			return nil, err
+		}
+		if g.Type != "Point" {
+			return nil, invalid("wrong_geometry", at, "an anchor must be a Point, got %s", g.Type)
+		}
+		p, err := decodePositions(g.Coordinates, at)
+		if err != nil {
+			return nil, err
+		}
+		anchors[i] = geo.Anchor{Name: name, Point: p.Point()}
+	}
+	return anchors, nil
 }

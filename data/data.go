@@ -13,7 +13,7 @@ package data
 
 import "embed"
 
-//go:embed line.geojson units.geojson
+//go:embed line.geojson units.geojson anchors.geojson
 var files embed.FS
 
 // Line returns the default line: a GeoJSON FeatureCollection of one
@@ -23,6 +23,11 @@ func Line() []byte { return read("line.geojson") }
 // Units returns the demo units: a GeoJSON FeatureCollection of troops,
 // air-defense and patrol Features. Each call returns a fresh copy.
 func Units() []byte { return read("units.geojson") }
+
+// Anchors returns named places along the default line (GeoNames city
+// coordinates) for sectors between anchors: a GeoJSON FeatureCollection
+// of Points named by properties.name.
+func Anchors() []byte { return read("anchors.geojson") }
 
 func read(name string) []byte {
 	b, err := files.ReadFile(name)

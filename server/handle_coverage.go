@@ -1,14 +1,11 @@
 package server
 
 import (
-	"encoding/json"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-	"github.com/paulmach/orb"
 
 	"frontline"
-	"frontline/geo"
 )
 
 func (s *server) handleCoverage(c echo.Context) error {
@@ -152,41 +149,9 @@ func (s *server) handlePutAnchors(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var fc struct {
-		Type     string `json:"type"`
-		Features []struct {
-			ID       any `json:"id"`
-			Geometry struct {
-				Type        string    `json:"type"`
-				Coordinates []float64 `json:"coordinates"`
-			} `json:"geometry"`
-			Properties map[string]any `json:"properties"`
-		} `json:"features"`
-	}
-	if err := json.Unmarshal(body, &fc); err != nil || fc.Type != "FeatureCollection" {
-		return &frontline.InputError{Code: "not_geojson", At: frontline.Nowhere, Message: "anchors must be a GeoJSON FeatureCollection of named Points"}
-	}
-	anchors := make([]geo.Anchor, len(fc.Features))
-	for i, f := range fc.Features {
-		at := frontline.Location{Feature: i, Part: -1, Vertex: -1}
-		if f.Geometry.Type != "Point" || len(f.Geometry.Coordinates) < 2 {
-			return &frontline.InputError{Code: "wrong_geometry", At: at, Message: "an anchor must be a Point"}
-		}
-		name, _ := f.Properties["name"].(string)
-		if name == "" {
-			if id, ok := f.ID.(string); ok {
-				name = id
-			}
-		}
-		if name == "" {
-			at.Field = "properties.name"
-			return &frontline.InputError{Code: "bad_anchor", At: at, Message: "an anchor needs a name"}
-		}
-		p := orb.Point{f.Geometry.Coordinates[0], f.Geometry.Coordinates[1]}
-		if p[0] < -180 || p[0] > 180 || p[1] < -90 || p[1] > 90 {
-			return &frontline.InputError{Code: "bad_coordinates", At: at, Message: "anchor position outside [-180, 180] x [-90, 90]"}
-		}
-		anchors[i] = geo.Anchor{Name: name, Point: p}
+	anchors, err := frontline.ParseAnchors(body)
+	if err != nil {
+		return err
 	}
 	if err := s.svc.SetAnchors(c.Request().Context(), anchors); err != nil {
 		return err

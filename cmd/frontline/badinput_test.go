@@ -192,6 +192,9 @@ func badRequests() []badRequest {
 func TestBadInputs(t *testing.T) {
 	// No write rate limit: the table sends many writes at once.
 	s := serve(t, filepath.Join(t.TempDir(), "f.db"), "--write-rate", "0")
+	// The embedded anchors would answer sectors=anchors; this table asks
+	// what happens without any.
+	want(t, s.do(t, "PUT", s.url+"/v1/anchors", "application/json", []byte(`{"type":"FeatureCollection","features":[]}`)), 200)
 	versions := func() any { return decodedOK(t, get(t, s.url+"/v1/frontline/versions"))["versions"] }
 	units := func() any { return decodedOK(t, get(t, s.url+"/v1/units"))["features"] }
 	versionsBefore, unitsBefore := versions(), units()

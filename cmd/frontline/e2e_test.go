@@ -204,6 +204,12 @@ func TestServeDefaults(t *testing.T) {
 			t.Errorf("no sector has status %s in the demo data", st)
 		}
 	}
+	// Sectors between the embedded anchors, named after them.
+	sec := get(t, s.url+"/v1/coverage?sectors=anchors").json(t)["sectors"].([]any)
+	first, last := sec[0].(map[string]any)["id"].(string), sec[len(sec)-1].(map[string]any)["id"].(string)
+	if len(sec) < 10 || first != "start..Kherson" || last != "Chernihiv..end" {
+		t.Errorf("anchor sectors: %d, from %s to %s", len(sec), first, last)
+	}
 }
 
 // Import the real lines one by one, read them back by version and time,

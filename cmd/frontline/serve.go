@@ -107,7 +107,7 @@ func openServiceWith(ctx context.Context, path string, opt frontline.Options) (*
 	return svc, func() { db.Close() }, nil
 }
 
-// loadDefaults stores the embedded default line and demo units.
+// loadDefaults stores the embedded default line, demo units and anchors.
 func loadDefaults(ctx context.Context, svc *frontline.Service) error {
 	// Units first: the line is what marks the database as loaded, so a
 	// crash between the two loads both again on the next start.
@@ -116,6 +116,13 @@ func loadDefaults(ctx context.Context, svc *frontline.Service) error {
 		return err
 	}
 	if _, err := svc.PutUnits(ctx, units, true); err != nil {
+		return err
+	}
+	anchors, err := frontline.ParseAnchors(data.Anchors())
+	if err != nil {
+		return err
+	}
+	if err := svc.SetAnchors(ctx, anchors); err != nil {
 		return err
 	}
 	in, err := frontline.ParseLine(data.Line())
