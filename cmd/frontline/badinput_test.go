@@ -9,7 +9,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 )
 
 // badRequest is one hostile or careless request and the answer a careful
@@ -332,16 +331,7 @@ func doChunked(t *testing.T, s *instance, path, ctype, body string) response {
 	}
 	req.Header.Set("Content-Type", ctype)
 	req.Header.Set("Authorization", "Bearer "+s.key)
-	res, err := (&http.Client{Timeout: 60 * time.Second}).Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return response{res.StatusCode, res.Header, b}
+	return roundTrip(t, req)
 }
 
 func decodedOK(t *testing.T, r response) map[string]any {

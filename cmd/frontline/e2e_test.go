@@ -132,6 +132,13 @@ func do(t testing.TB, method, url, ctype string, body []byte, header ...string) 
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
+	return roundTrip(t, req)
+}
+
+// roundTrip sends a request as it is (no transparent gzip) and reads the
+// whole response.
+func roundTrip(t testing.TB, req *http.Request) response {
+	t.Helper()
 	tr := &http.Transport{DisableCompression: true}
 	res, err := (&http.Client{Transport: tr, Timeout: 60 * time.Second}).Do(req)
 	if err != nil {
