@@ -46,6 +46,23 @@ func safeCoord(x float64) bool {
 	return a == 0 || (a >= safeMin && a <= safeMax)
 }
 
+// Predicates evaluates exact predicates for code outside this package (the
+// crossing test of a line's edges). Its zero value is ready; it keeps
+// scratch memory between calls, so one value must not be used
+// concurrently.
+type Predicates struct{ pr predicates }
+
+// Orient returns +1 if a, b, c are in counter-clockwise order (c left of
+// the directed line a→b), -1 if clockwise and 0 if collinear, exactly, for
+// any finite coordinates: filtered float64 and expansions in the safe
+// range, math/big beyond it.
+func (p *Predicates) Orient(a, b, c Point) int {
+	if !safeCoord(a.X) || !safeCoord(a.Y) || !safeCoord(b.X) || !safeCoord(b.Y) || !safeCoord(c.X) || !safeCoord(c.Y) {
+		return orientRat(a, b, c)
+	}
+	return p.pr.orient(a, b, c)
+}
+
 // predicates evaluates robust predicates; it owns the scratch memory used by
 // the exact stage, so one value must not be used concurrently.
 type predicates struct {
