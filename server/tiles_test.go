@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -314,8 +315,14 @@ func TestTileConcurrentCuts(t *testing.T) {
 		}(i)
 	}
 	for i := 0; i < 8; i++ {
-		if got := <-done; !bytes.Equal(got, want) {
-			t.Error("the same tile encoded to different bytes")
+		select {
+		case got := <-done:
+			if !bytes.Equal(got, want) {
+				t.Error("the same tile encoded to different bytes")
+			}
+		case <-time.After(2 * time.Minute):
+			// Seconds of work even under -race: this is a deadlock.
+			t.Fatalf("%d of 8 goroutines still cutting tiles after 2 minutes", 8-i)
 		}
 	}
 }

@@ -21,6 +21,26 @@ import (
 // sharedData is where CI and developers have the real lines of contact.
 const sharedData = "../../../shared/data/deepstate"
 
+// patience is how long a test waits for something that takes a moment
+// (a server to start or stop, a request to be answered) before it fails
+// saying what it waited for, rather than hanging until go test's timeout.
+// It is generous: a loaded 2-core machine must not reach it.
+const patience = time.Minute
+
+// within returns the next value from c, or fails the test naming what it
+// waited for if none comes within patience.
+func within[T any](t testing.TB, c <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-c:
+		return v
+	case <-time.After(patience):
+		t.Fatalf("%s: nothing within %v", what, patience)
+		var zero T
+		return zero
+	}
+}
+
 // instance is a running `frontline serve` on a free port, with an admin
 // key for its writes.
 type instance struct {
@@ -61,12 +81,28 @@ func serve(t testing.TB, db string, extra ...string) *instance {
 		done <- run(ctx, args, pw, stderr)
 		pw.Close()
 	}()
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		cancel()
-		t.Fatalf("server did not start: %v", <-done)
+	type read struct {
+		line string
+		err  error
 	}
-	go io.Copy(io.Discard, pr)
+	first := make(chan read, 1)
+	go func() {
+		line, err := bufio.NewReader(pr).ReadString('\n')
+		first <- read{line, err}
+		io.Copy(io.Discard, pr)
+	}()
+	var line string
+	select {
+	case r := <-first:
+		if r.err != nil {
+			cancel()
+			t.Fatalf("server did not start: %v", within(t, done, "server exit"))
+		}
+		line = r.line
+	case <-time.After(patience):
+		cancel()
+		t.Fatalf("server printed no address within %v", patience)
+	}
 	i := strings.Index(line, "http://")
 	url := strings.Fields(line[i:])[0]
 	inst := &instance{url: url, key: key, logs: func() string {
@@ -122,9 +158,19 @@ func (r response) json(t testing.TB) map[string]any {
 
 func do(t testing.TB, method, url, ctype string, body []byte, header ...string) response {
 	t.Helper()
-	req, err := http.NewRequest(method, url, bytes.NewReader(body))
+	req, err := newRequest(method, url, ctype, bytes.NewReader(body), header...)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return roundTrip(t, req)
+}
+
+// newRequest makes a request with a content type (if not empty) and
+// header name, value pairs.
+func newRequest(method, url, ctype string, body io.Reader, header ...string) (*http.Request, error) {
+	req, err := http.NewRequest(method, url, body)
+	if err != nil {
+		return nil, err
 	}
 	if ctype != "" {
 		req.Header.Set("Content-Type", ctype)
@@ -132,24 +178,45 @@ func do(t testing.TB, method, url, ctype string, body []byte, header ...string) 
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
-	return roundTrip(t, req)
+	return req, nil
 }
 
 // roundTrip sends a request as it is (no transparent gzip) and reads the
 // whole response.
 func roundTrip(t testing.TB, req *http.Request) response {
 	t.Helper()
-	tr := &http.Transport{DisableCompression: true}
-	res, err := (&http.Client{Transport: tr, Timeout: 60 * time.Second}).Do(req)
+	r, err := send(req)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return r
+}
+
+// result is a response, or the failure to get one, from a request sent on
+// a goroutine of its own.
+type result struct {
+	response
+	err error
+}
+
+// send is roundTrip for goroutines other than the test's: it returns the
+// failure, for the test to report (t.Fatal works only on the test's own
+// goroutine).
+func send(req *http.Request) (response, error) {
+	// ExpectContinueTimeout matters only to requests that carry "Expect:
+	// 100-continue": their body waits for the handler to start reading it.
+	tr := &http.Transport{DisableCompression: true, ExpectContinueTimeout: patience}
+	defer tr.CloseIdleConnections()
+	res, err := (&http.Client{Transport: tr, Timeout: patience}).Do(req)
+	if err != nil {
+		return response{}, err
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	if err != nil {
-		t.Fatal(err)
+		return response{}, fmt.Errorf("%s %s: reading the response: %w", req.Method, req.URL, err)
 	}
-	return response{res.StatusCode, res.Header, b}
+	return response{res.StatusCode, res.Header, b}, nil
 }
 
 func get(t testing.TB, url string, header ...string) response {
@@ -475,8 +542,9 @@ func TestCommandLineTools(t *testing.T) {
 	if !strings.Contains(out.String(), fmt.Sprintf("imported %d new line versions, 0 unchanged", len(files))) {
 		t.Errorf("summary: %q", out.String())
 	}
-	if !strings.Contains(errs.String(), fmt.Sprintf("] %d/%d", len(files), len(files))) {
-		t.Errorf("no progress bar: %q", errs.String())
+	// Not a terminal: plain progress lines (progress_test.go has the details).
+	if !strings.Contains(errs.String(), fmt.Sprintf("reading: %d/%d (100%%)\n", len(files), len(files))) {
+		t.Errorf("no final progress line: %q", errs.String())
 	}
 	units := filepath.Join(dir, "units.csv")
 	if err := os.WriteFile(units, []byte("id,kind,lon,lat,strength\nA,troops,37.5,48.5,500\n"), 0o644); err != nil {
@@ -543,20 +611,24 @@ func TestDefaultSettings(t *testing.T) {
 func TestCreateUnitOnce(t *testing.T) {
 	s := serve(t, filepath.Join(t.TempDir(), "f.db"), "--write-rate", "0")
 	body := []byte(`{"type":"Feature","id":"once","geometry":{"type":"Point","coordinates":[37.6,48.6]},"properties":{"kind":"troops","strength":10}}`)
-	codes := make(chan int, 10)
-	var wg sync.WaitGroup
+	results := make(chan result, 10)
 	for i := 0; i < 10; i++ {
-		wg.Add(1)
+		req, err := newRequest("POST", s.url+"/v1/units", "application/geo+json", bytes.NewReader(body), "Authorization", "Bearer "+s.key)
+		if err != nil {
+			t.Fatal(err)
+		}
 		go func() {
-			defer wg.Done()
-			codes <- s.do(t, "POST", s.url+"/v1/units", "application/geo+json", body).status
+			r, err := send(req)
+			results <- result{r, err}
 		}()
 	}
-	wg.Wait()
-	close(codes)
 	n := map[int]int{}
-	for c := range codes {
-		n[c]++
+	for i := 0; i < 10; i++ {
+		r := within(t, results, fmt.Sprintf("answer %d of 10", i+1))
+		if r.err != nil {
+			t.Fatalf("creation %d of 10: %v", i+1, r.err)
+		}
+		n[r.status]++
 	}
 	if n[201] != 1 || n[409] != 9 {
 		t.Errorf("10 creations of one id: %v, want one 201 and nine 409", n)

@@ -27,6 +27,8 @@ func gdal(t *testing.T, tool string, args ...string) string {
 	cmd := exec.CommandContext(ctx, path, args...)
 	// The server is local: never through a proxy.
 	cmd.Env = append(os.Environ(), "NO_PROXY=127.0.0.1,localhost", "no_proxy=127.0.0.1,localhost")
+	// Stop waiting for the output of a killed tool's leftover children.
+	cmd.WaitDelay = 10 * time.Second
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("%s %s: %v\n%s", tool, strings.Join(args, " "), err, out)

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mattn/go-isatty"
+
 	"frontline"
 )
 
@@ -140,21 +142,42 @@ func readLineFile(path string) ([]*frontline.LineInput, error) {
 	return []*frontline.LineInput{in}, nil
 }
 
-// progress draws a bar on a terminal line.
+// progress shows how far a step has come: on a terminal, a bar redrawn in
+// place; elsewhere (a file, a pipe, a CI log) a plain line at the start,
+// at each further tenth and at the end, since \r frames would pile up there.
 type progress struct {
 	w     io.Writer
 	label string
 	total int
-	last  int
+	tty   bool
+	last  int // bar: filled width drawn last; lines: tenth printed last
 }
 
 func newProgress(w io.Writer, label string, total int) *progress {
-	p := &progress{w: w, label: label, total: total, last: -1}
+	p := &progress{w: w, label: label, total: total, tty: isTerminal(w), last: -1}
 	p.set(0)
 	return p
 }
 
+// isTerminal reports whether w is a terminal, where \r redraws the line.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(interface{ Fd() uintptr })
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
 func (p *progress) set(n int) {
+	if !p.tty {
+		tenth, pct := 10, 100
+		if p.total > 0 {
+			tenth, pct = 10*n/p.total, 100*n/p.total
+		}
+		if tenth == p.last {
+			return
+		}
+		p.last = tenth
+		fmt.Fprintf(p.w, "%s: %d/%d (%d%%)\n", p.label, n, p.total, pct)
+		return
+	}
 	const width = 30
 	filled := width
 	if p.total > 0 {
@@ -167,7 +190,12 @@ func (p *progress) set(n int) {
 	fmt.Fprintf(p.w, "\r%s [%s%s] %d/%d", p.label, strings.Repeat("#", filled), strings.Repeat(".", width-filled), n, p.total)
 }
 
-func (p *progress) done() { fmt.Fprintln(p.w) }
+// done ends the bar's line; plain lines are already ended.
+func (p *progress) done() {
+	if p.tty {
+		fmt.Fprintln(p.w)
+	}
+}
 
 func runUnits(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("units", "units [--db FILE] [--replace] FILE\n\n"+

@@ -132,6 +132,9 @@ func TestWebBrowser(t *testing.T) {
 	cmd := exec.CommandContext(ctx, node, filepath.Join("test", "e2e.mjs"), s.url, shot)
 	cmd.Dir = webDir
 	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
+	// Chromium outlives a killed node and holds the output pipe open:
+	// without WaitDelay, CombinedOutput would wait for it past the timeout.
+	cmd.WaitDelay = 10 * time.Second
 	out, err := cmd.CombinedOutput()
 	t.Logf("node test/e2e.mjs %s %s:\n%s", s.url, shot, out)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestOnceUnderConcurrency(t *testing.T) {
@@ -21,7 +22,13 @@ func TestOnceUnderConcurrency(t *testing.T) {
 			}
 		}()
 	}
-	wg.Wait()
+	waited := make(chan struct{})
+	go func() { wg.Wait(); close(waited) }()
+	select {
+	case <-waited:
+	case <-time.After(time.Minute):
+		t.Fatal("Get still blocked after a minute: the waiters on the one computation were not released")
+	}
 	if calls.Load() != 1 {
 		t.Errorf("computed %d times, want once", calls.Load())
 	}

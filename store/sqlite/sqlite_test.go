@@ -72,7 +72,17 @@ func TestCancelKeepsMemoryDatabase(t *testing.T) {
 			return err
 		}
 		cancel()
-		time.Sleep(20 * time.Millisecond) // time for database/sql to react to the cancel
+		// database/sql reacts to the end of a transaction's own context on
+		// a goroutine of its own: it rolls back and, with this driver,
+		// drops the connection. Watch a while for that reaction instead of
+		// sleeping and assuming it came: inTx must prevent it, and if it
+		// comes, the checks below fail.
+		for end := time.Now().Add(100 * time.Millisecond); time.Now().Before(end); time.Sleep(time.Millisecond) {
+			var one int
+			if err := tx.QueryRowContext(context.Background(), "SELECT 1").Scan(&one); err != nil {
+				break // sql.ErrTxDone: database/sql has rolled back
+			}
+		}
 		_, err := tx.ExecContext(ctx, "INSERT INTO anchors (position, name, lon, lat) VALUES (0, 'b', 1, 2)")
 		return err
 	})
