@@ -72,7 +72,8 @@ func ParseUnits(data []byte) ([]*Unit, error) {
 }
 
 // splitFeatures returns the features of a FeatureCollection, or the
-// objects of newline-delimited GeoJSON.
+// objects of newline-delimited GeoJSON, refusing duplicate keys in them
+// (each input is scanned once, here).
 func splitFeatures(data []byte) ([]json.RawMessage, error) {
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
@@ -111,6 +112,16 @@ func splitFeatures(data []byte) ([]json.RawMessage, error) {
 		}
 		if len(out) >= MaxFeatures {
 			return nil, tooMany(len(out) + 1)
+		}
+		if err := checkDuplicateKeys(line, Location{Feature: len(out), Part: -1, Vertex: -1}, false); err != nil {
+			var ie *InputError
+			if errors.As(err, &ie) && ie.Code == "not_json" {
+				// The decoder's own words say what is wrong.
+				if _, derr := decodeMember(line, ie.At); derr != nil {
+					return nil, derr
+				}
+			}
+			return nil, err
 		}
 		out = append(out, append(json.RawMessage(nil), line...))
 	}

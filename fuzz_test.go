@@ -103,6 +103,9 @@ var lineSeeds = []string{
 	`{"type":"Feature","properties":[],"geometry":{"type":"LineString","coordinates":[[30,48],[31,48]]}}`,
 	`{"type":"LineString","coordinates":[[30,48],[31,48]]} {}`,
 	`{"a":1}`, `[]`, `null`, `"x"`, `1`, `{`, ``, "{\"type\":\"LineString\",\"coordinates\":[[30,48],[31,48]]}\n",
+	`{"type":"LineString","coordinates":[[30,48],[31,48]],"coordinates":[[30,48],[32,48]]}`,
+	`{"type":"Feature","properties":{"source":"a","\u0073ource":"b"},"geometry":{"type":"LineString","coordinates":[[30,48],[31,48]]}}`,
+	`{"type":"FeatureCollection","features":[{"type":"Feature","properties":null,"geometry":{"type":"LineString","type":"Point","coordinates":[[30,48],[31,48]]}}]}`,
 }
 
 // FuzzParseLine: one line, as a geometry, a Feature or a FeatureCollection
@@ -122,14 +125,16 @@ func FuzzParseLine(f *testing.F) {
 			if top != nil && top.Type == "FeatureCollection" {
 				n, feature = len(top.Features), func(i int) []byte { return top.Features[i] }
 			}
-			checkInputError(t, err, n, func(i int) []byte {
+			ie := checkInputError(t, err, n, func(i int) []byte {
 				if i < 0 {
 					return in
 				}
 				return feature(i)
 			})
+			checkDuplicateKeyRefusal(t, ie, in, nil)
 			return
 		}
+		checkNoDuplicateKeys(t, in, nil)
 		if !json.Valid(in) {
 			t.Fatalf("accepted input that is not JSON: %q", in)
 		}
@@ -165,6 +170,9 @@ func FuzzParseLines(f *testing.F) {
 		a + "\r\n\r\n" + bad + "\n" + b,
 		a + "\n" + noDate,
 		a + "\n" + `{"type":` + "\n" + b,
+		a + "\n" + `{"type":"Feature","properties":{"valid_from":"2025-01-05","valid_from":"2025-01-06"},"geometry":{"type":"LineString","coordinates":[[30,48],[31,48]]}}`,
+		`{"type":"FeatureCollection","features":[` + a + `,{"type":"Feature","id":1,"id":2,"properties":{"valid_from":"2025-01-05"},"geometry":null}]}`,
+		`{"type":"FeatureCollection","features":[` + a + `],"features":[` + b + `]}`,
 		a,
 		`{"type":"LineString","coordinates":[[30,48],[31,48]]}`,
 		"", "\n\n", "[]", "{}",
@@ -183,10 +191,12 @@ func FuzzParseLines(f *testing.F) {
 		lines, err := ParseLines(in)
 		feats := fuzzFeatures(in)
 		if err != nil {
-			checkInputError(t, err, len(feats), featureOrWhole(in, feats))
+			ie := checkInputError(t, err, len(feats), featureOrWhole(in, feats))
+			checkDuplicateKeyRefusal(t, ie, in, feats)
 			return
 		}
 		checkJSON(t, feats)
+		checkNoDuplicateKeys(t, in, feats)
 		if len(lines) != len(feats) {
 			t.Fatalf("%d lines from %d features", len(lines), len(feats))
 		}
@@ -226,6 +236,9 @@ var unitSeeds = []string{
 	`{"type":"Feature","id":"x","geometry":{"type":"Point","coordinates":[37,48]},"properties":"troops"}`,
 	`{"type":"Point","coordinates":[37,48]}`,
 	`{}`, `[]`, ``, `{"type":"Feature"`,
+	`{"type":"Feature","id":"g2","id":"g3","geometry":{"type":"Point","coordinates":[37,48]},"properties":{"kind":"troops","strength":5}}`,
+	`{"type":"Feature","id":"x","geometry":{"type":"Point","coordinates":[37,48]},"properties":{"kind":"troops","strength":5,"str\u0065ngth":50}}`,
+	`{"type":"Feature","id":"x","geometry":{"type":"Point","coordinates":[37,48],"coordinates":[38,48]},"properties":{"kind":"troops","strength":5}}`,
 }
 
 // FuzzParseUnit: one unit Feature.
@@ -239,9 +252,11 @@ func FuzzParseUnit(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in []byte) {
 		u, err := ParseUnit(in, -1)
 		if err != nil {
-			checkInputError(t, err, 0, func(int) []byte { return in })
+			ie := checkInputError(t, err, 0, func(int) []byte { return in })
+			checkDuplicateKeyRefusal(t, ie, in, nil)
 			return
 		}
+		checkNoDuplicateKeys(t, in, nil)
 		if !json.Valid(in) {
 			t.Fatalf("accepted input that is not JSON: %q", in)
 		}
@@ -280,6 +295,8 @@ func FuzzParseUnits(f *testing.F) {
 		t1 + "\n" + a1 + "\n" + p1,
 		t1 + "\n\n" + t1,
 		t1 + "\n" + `{"type":"Feature",` + "\n" + a1,
+		t1 + "\n" + `{"type":"Feature","id":"A1","geometry":{"type":"Point","coordinates":[37.6,48.6]},"properties":{"kind":"air_defense","kind":"troops","strength":5}}`,
+		`{"type":"FeatureCollection","features":[` + t1 + `,{"type":"Feature","id":"Z","id":"Y","geometry":{"type":"Point","coordinates":[37,48]},"properties":{"kind":"patrol"}}]}`,
 		t1, "", "[]", `{"type":"Point","coordinates":[37,48]}`,
 	} {
 		f.Add([]byte(s))
@@ -289,10 +306,12 @@ func FuzzParseUnits(f *testing.F) {
 		units, err := ParseUnits(in)
 		feats := fuzzFeatures(in)
 		if err != nil {
-			checkInputError(t, err, len(feats), featureOrWhole(in, feats))
+			ie := checkInputError(t, err, len(feats), featureOrWhole(in, feats))
+			checkDuplicateKeyRefusal(t, ie, in, feats)
 			return
 		}
 		checkJSON(t, feats)
+		checkNoDuplicateKeys(t, in, feats)
 		if len(units) != len(feats) {
 			t.Fatalf("%d units from %d features", len(units), len(feats))
 		}
@@ -473,6 +492,61 @@ func FuzzParseParams(f *testing.F) {
 	})
 }
 
+// FuzzCheckDuplicateKeys: the duplicate-key scanner against json.Valid and
+// a reader built on encoding/json's Decoder.Token (refDuplicateKey).
+func FuzzCheckDuplicateKeys(f *testing.F) {
+	for _, seeds := range [][]string{duplicateKeySeeds, lineSeeds, unitSeeds} {
+		for _, s := range seeds {
+			f.Add([]byte(s))
+		}
+	}
+	f.Add(data.Units())
+	for _, b := range realLineSeeds(f) {
+		f.Add(b)
+	}
+	f.Fuzz(compareWithReference)
+}
+
+// checkNoDuplicateKeys checks an accepted input: neither it nor any of
+// its features has an object with a name twice, says the reference
+// reader (texts that are not JSON, like newline-delimited input as a
+// whole, are left to the features).
+func checkNoDuplicateKeys(t *testing.T, in []byte, feats []json.RawMessage) {
+	t.Helper()
+	for _, b := range append([]json.RawMessage{in}, feats...) {
+		if _, path, _, found, err := refDuplicateKey(b); err == nil && json.Valid(b) && found {
+			t.Fatalf("accepted %q, which has a duplicate key in %q", truncate(string(b), 200), path)
+		}
+	}
+}
+
+// checkDuplicateKeyRefusal checks a duplicate_key refusal: the reference
+// reader finds a duplicate in the input or in the feature the error names
+// (unless neither is JSON: a duplicate may come before a syntax error).
+func checkDuplicateKeyRefusal(t *testing.T, ie *InputError, in []byte, feats []json.RawMessage) {
+	t.Helper()
+	if ie.Code != "duplicate_key" {
+		return
+	}
+	texts := [][]byte{in}
+	if ie.At.Feature >= 0 && ie.At.Feature < len(feats) {
+		texts = append(texts, feats[ie.At.Feature])
+	}
+	checked := false
+	for _, b := range texts {
+		if !json.Valid(b) {
+			continue
+		}
+		checked = true
+		if _, _, _, found, _ := refDuplicateKey(b); found {
+			return
+		}
+	}
+	if checked {
+		t.Fatalf("refused %q for a duplicate key (%v) the reference reader does not find", truncate(string(in), 200), ie)
+	}
+}
+
 // checkInputError checks a refusal: it wraps ErrInvalid, is an
 // *InputError with a code and a message, and its location is -1 or points
 // into the input: a feature below features, and a part and vertex within
@@ -493,7 +567,9 @@ func checkInputError(t *testing.T, err error, features int, feature func(int) []
 	if at.Feature < -1 || at.Part < -1 || at.Vertex < -1 {
 		t.Fatalf("location %+v has an index below -1", at)
 	}
-	if at.Feature >= features {
+	// A duplicate key in features[i] is in feature i of the text, which a
+	// second "features" member further on may replace in what is decoded.
+	if at.Feature >= features && !(in.Code == "duplicate_key" && strings.Contains(in.Message, fmt.Sprintf(" in features[%d]", at.Feature))) {
 		t.Fatalf("location %+v: feature %d, but the input has %d features (%v)", at, at.Feature, features, err)
 	}
 	if at.Vertex >= 0 && at.Part < 0 {

@@ -31,8 +31,19 @@ type rawObject struct {
 }
 
 // decodeObject decodes one GeoJSON object, refusing anything that is not
-// a JSON object with a type.
+// a JSON object with a type. A whole input (at is Nowhere) is checked for
+// duplicate keys anywhere in it; decode its parts with decodeMember, which
+// does not look again.
 func decodeObject(data []byte, at Location) (*rawObject, error) {
+	return decodeGeoJSON(data, at, at == Nowhere)
+}
+
+// decodeMember decodes an object inside an input whose keys were checked.
+func decodeMember(data []byte, at Location) (*rawObject, error) {
+	return decodeGeoJSON(data, at, false)
+}
+
+func decodeGeoJSON(data []byte, at Location, checkKeys bool) (*rawObject, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, invalid("empty", at, "the input is empty")
 	}
@@ -46,6 +57,11 @@ func decodeObject(data []byte, at Location) (*rawObject, error) {
 	}
 	if rest := bytes.TrimSpace(data[dec.InputOffset():]); len(rest) > 0 {
 		return nil, invalid("not_json", at, "unexpected data after the JSON value at byte %d", len(data)-len(rest))
+	}
+	if checkKeys {
+		if err := checkDuplicateKeys(data, at, o.Type == "FeatureCollection"); err != nil {
+			return nil, err
+		}
 	}
 	if o.Type == "" {
 		return nil, invalid("not_geojson", at, "not GeoJSON: no \"type\" member")

@@ -2,6 +2,7 @@ package frontline
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -132,5 +133,62 @@ func TestStatus(t *testing.T) {
 	}
 	if worst(StatusOK, StatusThin, StatusOK) != StatusThin || worst(StatusThin, StatusGap) != StatusGap || worst(StatusOK) != StatusOK {
 		t.Error("worst is wrong")
+	}
+}
+
+// Every parser of request JSON refuses a name given twice in one object,
+// wherever the object is, with the feature and the path.
+func TestDuplicateKeysRefused(t *testing.T) {
+	line := `{"type":"LineString","coordinates":[[30,48],[31,48]]}`
+	dated := `{"type":"Feature","properties":{"valid_from":"2025-01-01"},"geometry":` + line + `}`
+	unit := `{"type":"Feature","id":"T1","geometry":{"type":"Point","coordinates":[37,48]},"properties":{"kind":"troops","strength":5}}`
+	anchor := `{"type":"Feature","properties":{"name":"A"},"geometry":{"type":"Point","coordinates":[30,48]}}`
+	line1 := func(in []byte) error { _, err := ParseLine(in); return err }
+	lines := func(in []byte) error { _, err := ParseLines(in); return err }
+	unit1 := func(in []byte) error { _, err := ParseUnit(in, -1); return err }
+	units := func(in []byte) error { _, err := ParseUnits(in); return err }
+	anchors := func(in []byte) error { _, err := ParseAnchors(in); return err }
+	for _, tc := range []struct {
+		name  string
+		parse func([]byte) error
+		in    string
+		want  string
+		at    Location
+	}{
+		{"line geometry", line1, `{"type":"LineString","coordinates":[[30,48],[31,48]],"coordinates":[[30,48],[32,48]]}`,
+			`coordinates: duplicate key "coordinates" in the top-level object`, Location{-1, -1, -1, "coordinates"}},
+		{"line feature, escaped", line1, `{"type":"Feature","properties":{"source":"a","\u0073ource":"b"},"geometry":` + line + `}`,
+			`properties.source: duplicate key "source" in properties`, Location{-1, -1, -1, "properties.source"}},
+		{"line in a collection", line1, `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"LineString","type":"Point","coordinates":[[30,48],[31,48]]}}]}`,
+			`feature 0, geometry.type: duplicate key "type" in features[0].geometry`, Location{0, -1, -1, "geometry.type"}},
+		{"bulk collection", lines, `{"type":"FeatureCollection","features":[` + dated + `,{"type":"Feature","id":1,"id":2,"properties":{"valid_from":"2025-01-02"},"geometry":` + line + `}]}`,
+			`feature 1, id: duplicate key "id" in features[1]`, Location{1, -1, -1, "id"}},
+		{"bulk features twice", lines, `{"type":"FeatureCollection","features":[` + dated + `],"features":[]}`,
+			`features: duplicate key "features" in the top-level object`, Location{-1, -1, -1, "features"}},
+		{"bulk lines", lines, dated + "\n\n" + `{"type":"Feature","properties":{"valid_from":"2025-01-02","valid_from":"2025-01-03"},"geometry":` + line + `}`,
+			`feature 1, properties.valid_from: duplicate key "valid_from" in properties`, Location{1, -1, -1, "properties.valid_from"}},
+		{"bulk lines: a syntax error first", lines, dated + "\n" + `{"type":` + "\n" + `{"a":1,"a":2}`,
+			`feature 1: not valid JSON: the input ends too early`, Location{1, -1, -1, ""}},
+		{"unit", unit1, `{"type":"Feature","id":"g2","id":"g3","geometry":{"type":"Point","coordinates":[37,48]},"properties":{"kind":"troops","strength":5}}`,
+			`id: duplicate key "id" in the top-level object`, Location{-1, -1, -1, "id"}},
+		{"unit geometry", unit1, `{"type":"Feature","id":"g","geometry":{"type":"Point","coordinates":[37,48],"coordinates":[38,48]},"properties":{"kind":"troops","strength":5}}`,
+			`geometry.coordinates: duplicate key "coordinates" in geometry`, Location{-1, -1, -1, "geometry.coordinates"}},
+		{"units collection", units, `{"type":"FeatureCollection","features":[` + unit + `,{"type":"Feature","id":"A","geometry":{"type":"Point","coordinates":[37,48]},"properties":{"kind":"air_defense","kind":"troops","strength":5}}]}`,
+			`feature 1, properties.kind: duplicate key "kind" in features[1].properties`, Location{1, -1, -1, "properties.kind"}},
+		{"units lines", units, unit + "\n" + `{"type":"Feature","id":"Z","id":"Y","geometry":{"type":"Point","coordinates":[37,48]},"properties":{"kind":"patrol"}}`,
+			`feature 1, id: duplicate key "id" in the feature`, Location{1, -1, -1, "id"}},
+		{"anchors", anchors, `{"type":"FeatureCollection","features":[` + anchor + `,{"type":"Feature","properties":{"name":"B","name":"C"},"geometry":{"type":"Point","coordinates":[31,48]}}]}`,
+			`feature 1, properties.name: duplicate key "name" in features[1].properties`, Location{1, -1, -1, "properties.name"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.parse([]byte(tc.in))
+			var in *InputError
+			if !errors.As(err, &in) || err.Error() != tc.want || in.At != tc.at {
+				t.Fatalf("got %v, want %q", err, tc.want)
+			}
+			if code := map[bool]string{true: "not_json", false: "duplicate_key"}[strings.Contains(tc.want, "not valid JSON")]; in.Code != code {
+				t.Errorf("code %s, want %s", in.Code, code)
+			}
+		})
 	}
 }

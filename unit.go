@@ -109,7 +109,7 @@ func unitFromObject(o *rawObject, at Location) (*Unit, error) {
 	if len(o.Geometry) == 0 || string(o.Geometry) == "null" {
 		return nil, invalid("no_geometry", at, "unit %q has no geometry", id)
 	}
-	g, err := decodeObject(o.Geometry, at)
+	g, err := decodeMember(o.Geometry, at)
 	if err != nil {
 		return nil, err
 	}

@@ -34,6 +34,9 @@ func (s *server) handleCreateKey(c echo.Context) error {
 	if err := json.Unmarshal(body, &req); err != nil {
 		return &frontline.InputError{Code: "not_json", At: frontline.Nowhere, Message: `the body must be {"role": "read|write|admin", "name": "..."}`}
 	}
+	if err := frontline.CheckDuplicateKeys(body); err != nil {
+		return err
+	}
 	role, err := frontline.ParseRole(req.Role)
 	if err != nil {
 		return err

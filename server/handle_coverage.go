@@ -2,22 +2,36 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 
 	"github.com/labstack/echo/v4"
 
 	"frontline"
 )
 
+// coverageFormat reads and removes the format of a coverage read: every
+// one has a JSON form (the default) and a CSV form (SPEC 7).
+func coverageFormat(q url.Values) (string, error) {
+	format := q.Get("format")
+	q.Del("format")
+	switch format {
+	case "", "json":
+		return "json", nil
+	case "csv":
+		return format, nil
+	}
+	return "", badParam("format", "format must be json or csv, got %q", format)
+}
+
 func (s *server) handleCoverage(c echo.Context) error {
 	q := c.QueryParams()
 	if err := checkParams(q, coverageParams, []string{"format"}); err != nil {
 		return err
 	}
-	format := q.Get("format")
-	if format != "" && format != "json" && format != "csv" {
-		return badParam("format", "format must be json or csv, got %q", format)
+	format, err := coverageFormat(q)
+	if err != nil {
+		return err
 	}
-	q.Del("format")
 	p, err := s.svc.ParseParams(q)
 	if err != nil {
 		return err
@@ -36,10 +50,14 @@ func (s *server) handleCoverage(c echo.Context) error {
 
 func (s *server) handleSectorCoverage(c echo.Context) error {
 	q := c.QueryParams()
-	if err := checkParams(q, coverageParams); err != nil {
+	if err := checkParams(q, coverageParams, []string{"format"}); err != nil {
 		return err
 	}
 	id, err := pathParam(c, "sector")
+	if err != nil {
+		return err
+	}
+	format, err := coverageFormat(q)
 	if err != nil {
 		return err
 	}
@@ -47,7 +65,7 @@ func (s *server) handleSectorCoverage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.cached(c, frontline.DependsOnAll, "coverage/"+id+"?"+p.Key(), func() (*encoded, error) {
+	return s.cached(c, frontline.DependsOnAll, "coverage/"+id+"?"+format+"&"+p.Key(), func() (*encoded, error) {
 		rep, _, err := s.svc.Coverage(c.Request().Context(), p)
 		if err != nil {
 			return nil, err
@@ -55,6 +73,9 @@ func (s *server) handleSectorCoverage(c echo.Context) error {
 		sec, err := rep.Sector(id)
 		if err != nil {
 			return nil, err
+		}
+		if format == "csv" {
+			return encode(mimeCSV, rep.SectorCSV(sec)), nil
 		}
 		return encodeJSON(mimeJSON, map[string]any{"line": rep.Line, "params": rep.Params, "sector": sec})
 	})

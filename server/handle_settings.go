@@ -50,6 +50,9 @@ func (s *server) handlePutSettings(c echo.Context) error {
 		return &frontline.InputError{Code: "not_json", At: frontline.Nowhere,
 			Message: "the body must be a JSON object of settings, e.g. {\"sector_km\": 10, \"depth_km\": 50}"}
 	}
+	if err := frontline.CheckDuplicateKeys(body); err != nil {
+		return err
+	}
 	q := url.Values{}
 	for k, v := range obj {
 		switch v := v.(type) {

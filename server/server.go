@@ -178,7 +178,7 @@ type errorBody struct {
 // or 422 (well-formed, but breaks a rule of the data).
 var badRequestCodes = map[string]bool{
 	"not_json": true, "not_geojson": true, "bad_parameter": true, "empty": true, "bad_csv": true,
-	"not_feature_collection": true, "not_feature": true, "unsupported_media_type": true,
+	"not_feature_collection": true, "not_feature": true, "unsupported_media_type": true, "duplicate_key": true,
 }
 
 // handleError writes every error as {"error": {...}}; it is the one place
