@@ -20,6 +20,8 @@ type LineInput struct {
 	Source     string
 	Properties map[string]any
 	Line       *geo.Line // the validated line
+
+	hash string // ContentHash, once computed
 }
 
 // LineVersion is one stored version of the line.
@@ -32,6 +34,9 @@ type LineVersion struct {
 	Vertices   int       `json:"vertices"`
 	Parts      int       `json:"parts"`
 	Hash       string    `json:"hash"`
+	// Demo marks the embedded demonstration line (properties.demo true),
+	// which one command removes once real data is there.
+	Demo bool `json:"demo,omitempty"`
 
 	Coords     [][]Position   `json:"-"`
 	Properties map[string]any `json:"-"`
@@ -52,8 +57,15 @@ func (lv *LineVersion) FeatureProperties() map[string]any {
 	props["vertices"] = lv.Vertices
 	props["parts"] = lv.Parts
 	props["hash"] = lv.Hash
+	if lv.Demo {
+		props["demo"] = true
+	}
 	return props
 }
+
+// IsDemo reports whether the line is marked as demonstration data
+// (properties.demo is true).
+func (in *LineInput) IsDemo() bool { return in.Properties["demo"] == true }
 
 // Vertices counts the positions of the line as given.
 func (in *LineInput) Vertices() int {
@@ -62,6 +74,14 @@ func (in *LineInput) Vertices() int {
 		n += len(p)
 	}
 	return n
+}
+
+// ContentHash is Hash of the line's parts, computed once.
+func (in *LineInput) ContentHash() string {
+	if in.hash == "" {
+		in.hash = Hash(in.Parts)
+	}
+	return in.hash
 }
 
 // Hash is the content hash of a line's geometry: the SHA-256 of its
@@ -112,7 +132,7 @@ func lineFromObject(o *rawObject, at Location) (*LineInput, error) {
 		if len(o.Geometry) == 0 || string(o.Geometry) == "null" {
 			return nil, invalid("no_geometry", at, "feature has no geometry")
 		}
-		if g, err = decodeObject(o.Geometry, at); err != nil {
+		if g, err = decodeMember(o.Geometry, at); err != nil {
 			return nil, err
 		}
 		if err := in.readProperties(at); err != nil {
@@ -142,6 +162,17 @@ func lineFromObject(o *rawObject, at Location) (*LineInput, error) {
 			return nil, invalid(ie.Rule, at, "%s", ie.Reason)
 		}
 		return nil, err
+	}
+	// A line that crosses itself has no consistent sides: which side a
+	// zone is on, and which sector a point belongs to, would flip.
+	if c, ok := geo.FirstCrossing(pts); ok {
+		at.Part, at.Vertex = c.PartB, c.EdgeB
+		how := fmt.Sprintf("crosses it at %.6f, %.6f", c.At[0], c.At[1])
+		if c.Overlap {
+			how = fmt.Sprintf("runs along it from %.6f, %.6f", c.At[0], c.At[1])
+		}
+		return nil, invalid("self_intersection", at, "the edge from vertex %d to %d of part %d meets the edge from vertex %d to %d of part %d and %s",
+			c.EdgeB, c.EdgeB+1, c.PartB, c.EdgeA, c.EdgeA+1, c.PartA, how)
 	}
 	in.Line = l
 	return in, nil

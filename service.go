@@ -216,30 +216,6 @@ func (s *Service) reloadVersions(ctx context.Context) error {
 	return nil
 }
 
-// ImportLines stores line versions, all or nothing.
-func (s *Service) ImportLines(ctx context.Context, ins []*LineInput) ([]LineResult, error) {
-	for i, in := range ins {
-		if n := in.Vertices(); n > s.opt.MaxVertices {
-			return nil, &InputError{Code: "too_many_vertices", At: Location{Feature: i, Part: -1, Vertex: -1},
-				Message: fmt.Sprintf("line has %d positions, more than the limit of %d", n, s.opt.MaxVertices)}
-		}
-	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	res, err := s.store.AddLines(ctx, ins, s.now().UTC())
-	err = s.storeErr("add_lines", err)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.reloadVersions(ctx); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	s.linesRev++
-	s.mu.Unlock()
-	return res, nil
-}
-
 // Versions lists every line version, without geometry.
 func (s *Service) Versions() []*LineVersion {
 	s.mu.Lock()
@@ -292,15 +268,21 @@ func (s *Service) resolve(p Params) (int, error) {
 		return 0, fmt.Errorf("%w: no line stored yet", ErrNotFound)
 	}
 	if p.Version > 0 {
-		if p.Version > len(s.versions) || s.versions[p.Version-1].Version != p.Version {
+		i := sort.Search(len(s.versions), func(i int) bool { return s.versions[i].Version >= p.Version })
+		if i == len(s.versions) || s.versions[i].Version != p.Version {
 			return 0, fmt.Errorf("%w: line version %d not found", ErrNotFound, p.Version)
 		}
 		return p.Version, nil
 	}
-	at := p.At
+	// Without a time, the current line: the newest valid now. A version
+	// dated later (a planned or negotiated line) waits for its date.
+	at, current := p.At, p.At.IsZero()
+	if current {
+		at = s.now()
+	}
 	best := -1
 	for i, v := range s.versions {
-		if !at.IsZero() && v.ValidFrom.After(at) {
+		if v.ValidFrom.After(at) {
 			continue
 		}
 		if best < 0 || !v.ValidFrom.Before(s.versions[best].ValidFrom) {
@@ -308,8 +290,13 @@ func (s *Service) resolve(p Params) (int, error) {
 		}
 	}
 	if best < 0 {
+		first := s.earliest()
+		if current {
+			return 0, fmt.Errorf("%w: no line is valid yet: the first version is valid from %s; ask for it with version= or at=", ErrNotFound,
+				first.UTC().Format(time.RFC3339))
+		}
 		return 0, fmt.Errorf("%w: no line valid at %s (the first is valid from %s)", ErrNotFound,
-			at.UTC().Format(time.RFC3339), s.earliest().UTC().Format(time.RFC3339))
+			at.UTC().Format(time.RFC3339), first.UTC().Format(time.RFC3339))
 	}
 	return s.versions[best].Version, nil
 }
@@ -541,10 +528,52 @@ func (s *Service) CreateUnit(ctx context.Context, u *Unit) error {
 	return err
 }
 
-// DeleteUnit deletes one unit.
-func (s *Service) DeleteUnit(ctx context.Context, id string) error {
-	_, err := s.writeUnits(func() ([]bool, error) { return nil, s.storeErr("delete_unit", s.store.DeleteUnit(ctx, id)) })
+// Precondition checks the stored state of a resource before a write of
+// it goes ahead (HTTP If-Match); it runs under the write lock, so nothing
+// changes between the check and the write. current is nil when the
+// resource does not exist.
+type Precondition[T any] func(current T) error
+
+// PutUnit stores one unit, inserting or replacing it by id, if check
+// (when not nil) accepts the unit stored now. It reports whether the
+// unit is new.
+func (s *Service) PutUnit(ctx context.Context, u *Unit, check Precondition[*Unit]) (bool, error) {
+	created, err := s.writeUnits(func() ([]bool, error) {
+		if err := s.checkUnit(ctx, u.ID, check); err != nil {
+			return nil, err
+		}
+		created, err := s.store.PutUnits(ctx, []*Unit{u}, false)
+		return created, s.storeErr("put_units", err)
+	})
+	if err != nil {
+		return false, err
+	}
+	return created[0], nil
+}
+
+// DeleteUnit deletes one unit if check (when not nil) accepts it.
+func (s *Service) DeleteUnit(ctx context.Context, id string, check Precondition[*Unit]) error {
+	_, err := s.writeUnits(func() ([]bool, error) {
+		if err := s.checkUnit(ctx, id, check); err != nil {
+			return nil, err
+		}
+		return nil, s.storeErr("delete_unit", s.store.DeleteUnit(ctx, id))
+	})
 	return err
+}
+
+func (s *Service) checkUnit(ctx context.Context, id string, check Precondition[*Unit]) error {
+	if check == nil {
+		return nil
+	}
+	cur, err := s.store.Unit(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		cur, err = nil, nil
+	}
+	if err = s.storeErr("unit", err); err != nil {
+		return err
+	}
+	return check(cur)
 }
 
 func (s *Service) writeUnits(write func() ([]bool, error)) ([]bool, error) {

@@ -21,6 +21,7 @@ type Store interface {
 	// line, which it then is.
 	AddLines(ctx context.Context, lines []*LineInput, importedAt time.Time) ([]LineResult, error)
 	// Lines lists every version, without geometry, by version number.
+	// Withdrawn versions are left out of this and every other read.
 	Lines(ctx context.Context) ([]*LineVersion, error)
 	// Line returns one version with its geometry.
 	Line(ctx context.Context, version int) (*LineVersion, error)
@@ -29,6 +30,16 @@ type Store interface {
 	LineAt(ctx context.Context, t time.Time) (*LineVersion, error)
 	// CurrentLine returns the version with the latest valid_from.
 	CurrentLine(ctx context.Context) (*LineVersion, error)
+	// Initialised reports whether a line version was ever stored,
+	// withdrawn ones included: a database that had data and lost it all
+	// to withdrawals is not filled with the defaults again.
+	Initialised(ctx context.Context) (bool, error)
+	// Withdraw takes line versions out of service and deletes units, all
+	// or nothing, in one audited transaction. A withdrawn version's number
+	// is never handed out again, and its content may be imported anew.
+	// Naming a version or unit that is not there (or withdrawn already)
+	// fails with ErrNotFound and changes nothing.
+	Withdraw(ctx context.Context, w Withdrawal) error
 
 	// Units returns every unit, by id.
 	Units(ctx context.Context) ([]*Unit, error)
@@ -68,6 +79,14 @@ type Store interface {
 	// Ping checks that the store can be reached.
 	Ping(ctx context.Context) error
 	Close() error
+}
+
+// Withdrawal names stored data to take out of service at once.
+type Withdrawal struct {
+	Action   string // the audit action: "line.withdraw", "demo.remove"
+	Versions []int  // line versions to withdraw
+	Units    []string
+	At       time.Time
 }
 
 // LineResult is the outcome of storing one line.

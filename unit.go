@@ -292,3 +292,7 @@ func GeoUnits(units []*Unit) geo.Units {
 	}
 	return g
 }
+
+// IsDemo reports whether the unit is demonstration data (properties.demo
+// is true), as the embedded demo units are.
+func (u *Unit) IsDemo() bool { return u.Properties["demo"] == true }

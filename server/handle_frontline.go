@@ -2,7 +2,9 @@ package server
 
 import (
 	"fmt"
+	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -85,8 +87,45 @@ type importResult struct {
 	Versions  []*frontline.LineVersion `json:"versions"`
 }
 
-func (s *server) importLines(c echo.Context, ins []*frontline.LineInput) error {
-	res, err := s.svc.ImportLines(c.Request().Context(), ins)
+// importParams are the checks a line import takes.
+var importParams = []string{"force", "max_length_change"}
+
+func parseImportOptions(q url.Values) (frontline.ImportOptions, error) {
+	var opt frontline.ImportOptions
+	if err := checkParams(q, importParams); err != nil {
+		return opt, err
+	}
+	switch v := q.Get("force"); v {
+	case "", "false":
+	case "true":
+		opt.Force = true
+	default:
+		return opt, badParam("force", "force must be true or false, got %q", v)
+	}
+	if v := q.Get("max_length_change"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || !(f > 0) || math.IsInf(f, 0) {
+			return opt, badParam("max_length_change", "max_length_change must be a fraction above 0 (0.5 is 50 %%), got %q", v)
+		}
+		opt.MaxLengthChange = f
+	}
+	return opt, nil
+}
+
+func (s *server) importLines(c echo.Context, parse func([]byte) ([]*frontline.LineInput, error)) error {
+	opt, err := parseImportOptions(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	body, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	ins, err := parse(body)
+	if err != nil {
+		return err
+	}
+	res, err := s.svc.ImportLines(c.Request().Context(), ins, opt)
 	if err != nil {
 		return err
 	}
@@ -110,25 +149,43 @@ func (s *server) importLines(c echo.Context, ins []*frontline.LineInput) error {
 }
 
 func (s *server) handleImportLine(c echo.Context) error {
-	body, err := readBody(c)
-	if err != nil {
-		return err
-	}
-	in, err := frontline.ParseLine(body)
-	if err != nil {
-		return err
-	}
-	return s.importLines(c, []*frontline.LineInput{in})
+	return s.importLines(c, func(body []byte) ([]*frontline.LineInput, error) {
+		in, err := frontline.ParseLine(body)
+		if err != nil {
+			return nil, err
+		}
+		return []*frontline.LineInput{in}, nil
+	})
 }
 
 func (s *server) handleImportLines(c echo.Context) error {
-	body, err := readBody(c)
+	return s.importLines(c, frontline.ParseLines)
+}
+
+// handleWithdrawLine takes a line version out of service (admin).
+func (s *server) handleWithdrawLine(c echo.Context) error {
+	if err := checkParams(c.QueryParams()); err != nil {
+		return err
+	}
+	v, err := strconv.Atoi(c.Param("version"))
+	if err != nil || v < 1 {
+		return badParam("version", "version must be a whole number from 1, got %q", c.Param("version"))
+	}
+	if err := s.svc.WithdrawLine(c.Request().Context(), v); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// handleRemoveDemo withdraws the demonstration line and deletes the demo
+// units (admin).
+func (s *server) handleRemoveDemo(c echo.Context) error {
+	if err := checkParams(c.QueryParams()); err != nil {
+		return err
+	}
+	removed, err := s.svc.RemoveDemo(c.Request().Context(), s.cfg.DemoUnits)
 	if err != nil {
 		return err
 	}
-	ins, err := frontline.ParseLines(body)
-	if err != nil {
-		return err
-	}
-	return s.importLines(c, ins)
+	return c.JSON(http.StatusOK, removed)
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"mime"
 	"net/http"
@@ -73,6 +74,12 @@ func parseUnitBody(c echo.Context, pathID string) (*frontline.Unit, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Before withID re-encodes the body, which would merge repeated names.
+	// (Text that is not JSON is left to the parser, which says where.)
+	var dup *frontline.InputError
+	if err := frontline.CheckDuplicateKeys(body); errors.As(err, &dup) && dup.Code == "duplicate_key" {
+		return nil, err
+	}
 	var probe struct {
 		ID json.RawMessage `json:"id"`
 	}
@@ -125,7 +132,7 @@ func (s *server) handleCreateUnit(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set("Location", "/v1/units/"+url.PathEscape(u.ID))
-	return c.JSON(http.StatusCreated, u)
+	return sendUnit(c, http.StatusCreated, u)
 }
 
 func (s *server) handlePutUnit(c echo.Context) error {
@@ -137,15 +144,16 @@ func (s *server) handlePutUnit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	created, err := s.svc.PutUnits(c.Request().Context(), []*frontline.Unit{u}, false)
+	created, err := s.svc.PutUnit(c.Request().Context(), u, ifMatch(c))
 	if err != nil {
 		return err
 	}
-	if created[0] {
+	status := http.StatusOK
+	if created {
 		c.Response().Header().Set("Location", "/v1/units/"+url.PathEscape(u.ID))
-		return c.JSON(http.StatusCreated, u)
+		status = http.StatusCreated
 	}
-	return c.JSON(http.StatusOK, u)
+	return sendUnit(c, status, u)
 }
 
 func (s *server) handleDeleteUnit(c echo.Context) error {
@@ -153,10 +161,62 @@ func (s *server) handleDeleteUnit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.svc.DeleteUnit(c.Request().Context(), id); err != nil {
+	if err := s.svc.DeleteUnit(c.Request().Context(), id, ifMatch(c)); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
+}
+
+// sendUnit answers a write with the unit as stored and its ETag, the one
+// a GET of it carries, for the next write's If-Match.
+func sendUnit(c echo.Context, status int, u *frontline.Unit) error {
+	e, err := encodeJSON(mimeGeoJSON, u)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("ETag", e.etag)
+	return c.Blob(status, e.ctype, e.body)
+}
+
+// ifMatch turns a request's If-Match header into a precondition on the
+// unit stored (RFC 9110, 13.1.1): "*" needs the unit to exist, a list of
+// ETags needs its current one among them; otherwise 412 and nothing is
+// written. Without the header a write goes ahead.
+func ifMatch(c echo.Context) frontline.Precondition[*frontline.Unit] {
+	header := c.Request().Header.Get("If-Match")
+	if header == "" {
+		return nil
+	}
+	return func(cur *frontline.Unit) error {
+		if cur != nil {
+			e, err := encodeJSON(mimeGeoJSON, cur)
+			if err != nil {
+				return err
+			}
+			if strongMatch(header, e.etag) {
+				return nil
+			}
+		}
+		what := "the unit does not exist"
+		if cur != nil {
+			what = "the unit has changed since"
+		}
+		return &apiError{status: http.StatusPreconditionFailed, code: "precondition_failed",
+			msg: "If-Match " + header + " does not match: " + what + "; read it again (GET) and retry with its ETag"}
+	}
+}
+
+// strongMatch reports whether an If-Match list names etag, or its gzip
+// variant, by strong comparison (a weak tag never matches).
+func strongMatch(header, etag string) bool {
+	gz := strings.TrimSuffix(etag, `"`) + `-gz"`
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || t == etag || t == gz {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *server) handleImportUnits(c echo.Context) error {

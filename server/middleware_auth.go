@@ -22,8 +22,9 @@ func (s *server) requiredRole(r *http.Request) frontline.Role {
 		// The map page itself is public; the data it asks for is not
 		// when reads are closed.
 		return frontline.RoleNone
-	case strings.HasPrefix(path, "/v1/keys") || path == "/v1/audit",
-		path == "/v1/settings" && r.Method != http.MethodGet && r.Method != http.MethodHead:
+	case strings.HasPrefix(path, "/v1/keys") || path == "/v1/audit" || path == "/v1/demo",
+		path == "/v1/settings" && r.Method != http.MethodGet && r.Method != http.MethodHead,
+		strings.HasPrefix(path, "/v1/frontline/") && r.Method == http.MethodDelete:
 		return frontline.RoleAdmin
 	}
 	switch r.Method {

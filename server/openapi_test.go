@@ -30,7 +30,9 @@ func (emptyStore) LineAt(context.Context, time.Time) (*frontline.LineVersion, er
 func (emptyStore) CurrentLine(context.Context) (*frontline.LineVersion, error) {
 	return nil, frontline.ErrNotFound
 }
-func (emptyStore) Units(context.Context) ([]*frontline.Unit, error) { return nil, nil }
+func (emptyStore) Initialised(context.Context) (bool, error)            { return false, nil }
+func (emptyStore) Withdraw(context.Context, frontline.Withdrawal) error { return frontline.ErrNotFound }
+func (emptyStore) Units(context.Context) ([]*frontline.Unit, error)     { return nil, nil }
 func (emptyStore) Unit(context.Context, string) (*frontline.Unit, error) {
 	return nil, frontline.ErrNotFound
 }

@@ -1,9 +1,13 @@
 package server
 
 import (
+	"fmt"
 	"io"
 	"math"
+	"mime"
+	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -97,8 +101,36 @@ func checkParams(q url.Values, allowed ...[]string) error {
 	return nil
 }
 
-// readBody reads the whole request body (bounded by the body limit).
+// Media types of request bodies.
+var (
+	jsonBodies  = []string{"application/json", "application/geo+json"}
+	bulkBodies  = []string{"application/json", "application/geo+json", "application/x-ndjson", "application/geo+json-seq"}
+	unitsBodies = []string{"application/json", "application/geo+json", "application/x-ndjson", "application/geo+json-seq", "text/csv", "application/csv"}
+)
+
+// bodyTypes are the media types each route's body may have, where they
+// are more than JSON's; a body sent as anything else (a form, plain text)
+// is refused with 415 rather than guessed at. A body without a
+// Content-Type is read as the route's first type.
+var bodyTypes = map[string][]string{
+	"/v1/frontline/bulk": bulkBodies,
+	"/v1/units/bulk":     unitsBodies,
+}
+
+// readBody reads the whole request body (bounded by the body limit),
+// after checking its media type against the route's.
 func readBody(c echo.Context) ([]byte, error) {
+	allowed, ok := bodyTypes[c.Path()]
+	if !ok {
+		allowed = jsonBodies
+	}
+	if h := c.Request().Header.Get("Content-Type"); h != "" {
+		ctype, _, err := mime.ParseMediaType(h)
+		if err != nil || !slices.Contains(allowed, ctype) {
+			return nil, &apiError{status: http.StatusUnsupportedMediaType, code: "unsupported_media_type",
+				msg: fmt.Sprintf("Content-Type %q is not accepted here; send %s", h, strings.Join(allowed, ", "))}
+		}
+	}
 	b, err := io.ReadAll(c.Request().Body)
 	if err != nil {
 		return nil, err

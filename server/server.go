@@ -42,6 +42,9 @@ type Config struct {
 	TrustProxy bool
 	Logger     *slog.Logger
 	Metrics    *Metrics
+	// DemoUnits are the demonstration units as first shipped, unmarked,
+	// so that removing the demo data finds them in older databases.
+	DemoUnits []*frontline.Unit
 }
 
 // Defaults of Config.
@@ -98,7 +101,7 @@ func New(svc *frontline.Service, cfg Config) *echo.Echo {
 	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
 		AllowOrigins:  []string{"*"},
 		AllowMethods:  []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodDelete},
-		AllowHeaders:  []string{"Content-Type", "Authorization", "X-API-Key", "If-None-Match"},
+		AllowHeaders:  []string{"Content-Type", "Authorization", "X-API-Key", "If-None-Match", "If-Match"},
 		ExposeHeaders: []string{"ETag", "Location", "Retry-After", echo.HeaderXRequestID},
 	}))
 	e.Use(s.limitBody, s.authenticate, s.limitRate)
@@ -113,6 +116,8 @@ func New(svc *frontline.Service, cfg Config) *echo.Echo {
 	v1.Match(getOrHead, "/frontline/versions", s.handleVersions)
 	v1.POST("/frontline", s.handleImportLine)
 	v1.POST("/frontline/bulk", s.handleImportLines)
+	v1.DELETE("/frontline/:version", s.handleWithdrawLine)
+	v1.DELETE("/demo", s.handleRemoveDemo)
 	v1.Match(getOrHead, "/sectors", s.handleSectors)
 	v1.Match(getOrHead, "/anchors", s.handleAnchors)
 	v1.PUT("/anchors", s.handlePutAnchors)
@@ -200,8 +205,12 @@ func (s *server) handleError(err error, c echo.Context) {
 		if badRequestCodes[in.Code] {
 			status = http.StatusBadRequest
 		}
-		if in.Code == "too_many_features" || in.Code == "too_many_vertices" {
+		switch in.Code {
+		case "too_many_features", "too_many_vertices":
 			status = http.StatusRequestEntityTooLarge
+		case "length_change":
+			// The data is fine; it conflicts with the line stored.
+			status = http.StatusConflict
 		}
 		body.Error.Code, body.Error.Message = in.Code, in.Error()
 		d := map[string]any{}

@@ -36,10 +36,12 @@ func TestAuthMatrix(t *testing.T) {
 		{"POST", "/v1/units", func() []byte { n++; return unitBody("m" + string(rune('a'+n))) }, map[string]int{"none": 401, "bad": 401, "read": 403, "write": 201, "admin": 201}},
 		{"PUT", "/v1/units/fixed", func() []byte { return unitBody("fixed") }, map[string]int{"none": 401, "bad": 401, "read": 403, "write": 201, "admin": 200}},
 		{"DELETE", "/v1/units/absent", nil, map[string]int{"none": 401, "bad": 401, "read": 403, "write": 404, "admin": 404}},
-		{"POST", "/v1/frontline", func() []byte { return []byte(`{"type":"LineString","coordinates":[[30,48],[31,48]]}`) }, map[string]int{"none": 401, "bad": 401, "read": 403, "write": 201, "admin": 200}},
+		{"POST", "/v1/frontline?force=true", func() []byte { return []byte(`{"type":"LineString","coordinates":[[30,48],[31,48]]}`) }, map[string]int{"none": 401, "bad": 401, "read": 403, "write": 201, "admin": 200}},
 		{"GET", "/v1/keys", nil, map[string]int{"none": 401, "bad": 401, "read": 403, "write": 403, "admin": 200}},
 		{"GET", "/v1/audit", nil, map[string]int{"none": 401, "bad": 401, "read": 403, "write": 403, "admin": 200}},
 		{"POST", "/v1/keys", func() []byte { return []byte(`{"role":"read","name":"x"}`) }, map[string]int{"none": 401, "bad": 401, "read": 403, "write": 403, "admin": 201}},
+		{"DELETE", "/v1/frontline/99", nil, map[string]int{"none": 401, "bad": 401, "read": 403, "write": 403, "admin": 404}},
+		{"DELETE", "/v1/demo", nil, map[string]int{"none": 401, "bad": 401, "read": 403, "write": 403, "admin": 200}},
 	} {
 		for _, w := range who {
 			var body []byte

@@ -22,7 +22,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := newFlags("serve", "serve [--addr HOST:PORT] [--db FILE] [--empty]", stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	dbPath := fs.String("db", "frontline.db", "SQLite database file (created if missing)")
-	empty := fs.Bool("empty", false, "start with no data: do not load the embedded default line and demo units into an empty database")
+	empty := fs.Bool("empty", false, "start with no data: do not load the embedded default line and demo units into a new database")
 	maxBody := fs.Int64("max-body", server.DefaultMaxBodyBytes, "largest request body accepted, in bytes (413 beyond)")
 	closedReads := fs.Bool("closed-reads", false, "every read needs an API key with role read (reads are open by default)")
 	protectUnits := fs.Bool("protect-units", false, "unit positions (units, air-defense rings) need a read key; the line and sector overlays stay open")
@@ -46,11 +46,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer closeStore()
-	if len(svc.Versions()) == 0 && !*empty {
+	// Only a new database gets the demo data: one whose lines were all
+	// withdrawn (the demo removed, say) stays as its owner left it.
+	initialised, err := svc.Initialised(ctx)
+	if err != nil {
+		return err
+	}
+	if !initialised && !*empty {
 		if err := loadDefaults(frontline.WithActor(ctx, "defaults"), svc); err != nil {
 			return fmt.Errorf("loading the embedded default data: %w", err)
 		}
-		log.Info("loaded the embedded default line and demo units", "db", *dbPath)
+		log.Info("loaded the embedded default line and demo units; remove them with DELETE /v1/demo or frontline demo remove", "db", *dbPath)
+	}
+	demoUnits, err := frontline.ParseUnits(data.Units())
+	if err != nil {
+		return err
 	}
 
 	ln, err := net.Listen("tcp", *addr)
@@ -60,7 +70,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	srv := &http.Server{
 		Handler: server.New(svc, server.Config{MaxBodyBytes: *maxBody, Logger: log, Metrics: metrics,
 			ClosedReads: *closedReads, ProtectUnits: *protectUnits, ReadRate: *readRate, WriteRate: *writeRate,
-			TrustProxy: *trustProxy}),
+			TrustProxy: *trustProxy, DemoUnits: demoUnits}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       *readTimeout,
 		WriteTimeout:      *writeTimeout,
@@ -129,6 +139,6 @@ func loadDefaults(ctx context.Context, svc *frontline.Service) error {
 	if err != nil {
 		return err
 	}
-	_, err = svc.ImportLines(ctx, []*frontline.LineInput{in})
+	_, err = svc.ImportLines(ctx, []*frontline.LineInput{in}, frontline.ImportOptions{})
 	return err
 }

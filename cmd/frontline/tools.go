@@ -22,14 +22,18 @@ import (
 var datePrefix = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})`)
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("import", "import [--db FILE] [--source TEXT] PATH...\n\n"+
+	fs := newFlags("import", "import [--db FILE] [--source TEXT] [--force] [--max-length-change F] PATH...\n\n"+
 		"Imports line versions from GeoJSON files (a geometry, a Feature, a FeatureCollection of one\n"+
 		"line or of many dated lines, or newline-delimited Features) and from folders of such files,\n"+
 		"taken in name order. A line without valid_from is dated by a YYYY-MM-DD prefix of its file\n"+
 		"name, else by the import time. Everything is stored in one transaction: all or nothing.\n"+
+		"A version whose length differs from the one it follows by more than --max-length-change\n"+
+		"is refused (a wrong file must not replace the line) unless --force is given.\n"+
 		"Run it while the server is stopped, or post to /v1/frontline/bulk instead.", stderr)
 	dbPath := fs.String("db", "frontline.db", "SQLite database file")
 	source := fs.String("source", "", "source text for lines that have none")
+	force := fs.Bool("force", false, "store versions whose length differs from the version they follow by more than --max-length-change")
+	maxChange := fs.Float64("max-length-change", frontline.DefaultMaxLengthChange, "largest change of length from the version a new one follows, as a fraction (0.5: 50 %)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -65,7 +69,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	defer closeStore()
 	fmt.Fprintf(stderr, "storing %d line versions in one transaction...\n", len(ins))
-	res, err := svc.ImportLines(frontline.WithActor(ctx, "cli"), ins)
+	res, err := svc.ImportLines(frontline.WithActor(ctx, "cli"), ins, frontline.ImportOptions{Force: *force, MaxLengthChange: *maxChange})
 	if err != nil {
 		return err
 	}

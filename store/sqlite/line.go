@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"frontline"
@@ -23,7 +24,7 @@ const (
 )
 
 func lineColumns(d detail) string {
-	const meta = "version, valid_from, source, imported_at, length_km, vertices, parts, hash"
+	const meta = "version, valid_from, source, imported_at, length_km, vertices, parts, hash, demo"
 	switch d {
 	case withProperties:
 		return meta + ", properties"
@@ -33,6 +34,9 @@ func lineColumns(d detail) string {
 	return meta
 }
 
+// inService selects the versions that were not withdrawn.
+const inService = "withdrawn_at IS NULL"
+
 type scanner interface{ Scan(dest ...any) error }
 
 func scanLine(row scanner, d detail) (*frontline.LineVersion, error) {
@@ -41,7 +45,7 @@ func scanLine(row scanner, d detail) (*frontline.LineVersion, error) {
 		validFrom, importedAt string
 		props, geometry       []byte
 	)
-	dest := []any{&l.Version, &validFrom, &l.Source, &importedAt, &l.LengthKm, &l.Vertices, &l.Parts, &l.Hash}
+	dest := []any{&l.Version, &validFrom, &l.Source, &importedAt, &l.LengthKm, &l.Vertices, &l.Parts, &l.Hash, &l.Demo}
 	if d >= withProperties {
 		dest = append(dest, &props)
 	}
@@ -129,9 +133,9 @@ func prepareAdder(ctx context.Context, tx *sql.Tx) (*adder, error) {
 		stmt  **sql.Stmt
 		query string
 	}{
-		{&a.current, "SELECT " + lineColumns(withProperties) + " FROM line_versions ORDER BY valid_from DESC, version DESC LIMIT 1"},
-		{&a.same, "SELECT " + lineColumns(withProperties) + " FROM line_versions WHERE hash = ? AND valid_from = ? ORDER BY version LIMIT 1"},
-		{&a.insert, "INSERT INTO line_versions (valid_from, source, imported_at, length_km, vertices, parts, hash, geometry, properties) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+		{&a.current, "SELECT " + lineColumns(withProperties) + " FROM line_versions WHERE " + inService + " AND valid_from <= ? ORDER BY valid_from DESC, version DESC LIMIT 1"},
+		{&a.same, "SELECT " + lineColumns(withProperties) + " FROM line_versions WHERE " + inService + " AND hash = ? AND valid_from = ? ORDER BY version LIMIT 1"},
+		{&a.insert, "INSERT INTO line_versions (valid_from, source, imported_at, length_km, vertices, parts, hash, geometry, properties, demo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
 	} {
 		stmt, err := tx.PrepareContext(ctx, s.query)
 		if err != nil {
@@ -164,7 +168,7 @@ func (a *adder) add(ctx context.Context, in *frontline.LineInput, imported strin
 	if len(in.Parts) == 0 {
 		return frontline.LineResult{}, fmt.Errorf("no parts: %w", frontline.ErrInvalid)
 	}
-	hash := frontline.Hash(in.Parts)
+	hash := in.ContentHash()
 	validFrom := imported
 	if !in.ValidFrom.IsZero() {
 		var err error
@@ -172,7 +176,7 @@ func (a *adder) add(ctx context.Context, in *frontline.LineInput, imported strin
 			return frontline.LineResult{}, fmt.Errorf("valid_from: %w", err)
 		}
 	} else {
-		cur, err := scanLine(a.current.QueryRowContext(ctx), withProperties)
+		cur, err := scanLine(a.current.QueryRowContext(ctx, imported), withProperties)
 		switch {
 		case err == nil && cur.Hash == hash:
 			cur.Coords = in.Parts
@@ -208,6 +212,7 @@ func (a *adder) add(ctx context.Context, in *frontline.LineInput, imported strin
 		Vertices: in.Vertices(),
 		Parts:    len(in.Parts),
 		Hash:     hash,
+		Demo:     in.IsDemo(),
 		Coords:   in.Parts,
 	}
 	// Read back what is stored rather than keep the inputs, so the result
@@ -222,7 +227,7 @@ func (a *adder) add(ctx context.Context, in *frontline.LineInput, imported strin
 	if l.Properties, err = decodeProperties(propsJSON); err != nil {
 		return frontline.LineResult{}, err
 	}
-	res, err := a.insert.ExecContext(ctx, validFrom, l.Source, imported, l.LengthKm, l.Vertices, l.Parts, hash, string(geometry), string(propsJSON))
+	res, err := a.insert.ExecContext(ctx, validFrom, l.Source, imported, l.LengthKm, l.Vertices, l.Parts, hash, string(geometry), string(propsJSON), l.Demo)
 	if err != nil {
 		return frontline.LineResult{}, fmt.Errorf("insert: %w", err)
 	}
@@ -236,7 +241,7 @@ func (a *adder) add(ctx context.Context, in *frontline.LineInput, imported strin
 
 // Lines lists every version by number, without properties or geometry.
 func (db *DB) Lines(ctx context.Context) ([]*frontline.LineVersion, error) {
-	rows, err := db.read.QueryContext(ctx, "SELECT "+lineColumns(metadata)+" FROM line_versions ORDER BY version")
+	rows, err := db.read.QueryContext(ctx, "SELECT "+lineColumns(metadata)+" FROM line_versions WHERE "+inService+" ORDER BY version")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: lines: %w", err)
 	}
@@ -258,7 +263,7 @@ func (db *DB) Lines(ctx context.Context) ([]*frontline.LineVersion, error) {
 // Line returns one version with its properties and geometry.
 func (db *DB) Line(ctx context.Context, version int) (*frontline.LineVersion, error) {
 	return db.oneLine(ctx, fmt.Sprintf("line version %d not found", version),
-		"WHERE version = ?", version)
+		"WHERE "+inService+" AND version = ?", version)
 }
 
 // LineAt returns the version valid at t with its properties and geometry.
@@ -272,14 +277,14 @@ func (db *DB) LineAt(ctx context.Context, t time.Time) (*frontline.LineVersion, 
 	}
 	at := t.UTC().Format(timeLayout)
 	return db.oneLine(ctx, notFound,
-		"WHERE valid_from <= ? ORDER BY valid_from DESC, version DESC LIMIT 1", at)
+		"WHERE "+inService+" AND valid_from <= ? ORDER BY valid_from DESC, version DESC LIMIT 1", at)
 }
 
 // CurrentLine returns the version with the latest valid_from with its
 // properties and geometry.
 func (db *DB) CurrentLine(ctx context.Context) (*frontline.LineVersion, error) {
 	return db.oneLine(ctx, "no line stored",
-		"ORDER BY valid_from DESC, version DESC LIMIT 1")
+		"WHERE "+inService+" ORDER BY valid_from DESC, version DESC LIMIT 1")
 }
 
 // oneLine reads the first line version the clause selects, or fails with
@@ -294,4 +299,58 @@ func (db *DB) oneLine(ctx context.Context, notFound, clause string, args ...any)
 		return nil, fmt.Errorf("sqlite: read line: %w", err)
 	}
 	return l, nil
+}
+
+// Initialised reports whether a line version was ever stored.
+func (db *DB) Initialised(ctx context.Context) (bool, error) {
+	var n int
+	if err := db.read.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM line_versions LIMIT 1)").Scan(&n); err != nil {
+		return false, fmt.Errorf("sqlite: initialised: %w", err)
+	}
+	return n > 0, nil
+}
+
+// Withdraw withdraws line versions and deletes units in one transaction.
+func (db *DB) Withdraw(ctx context.Context, w frontline.Withdrawal) error {
+	at, err := formatTime(w.At)
+	if err != nil {
+		return fmt.Errorf("sqlite: withdraw: %w", err)
+	}
+	err = db.inAuditedTx(ctx, w.Action, func(tx *sql.Tx) (string, error) {
+		versions := make([]string, len(w.Versions))
+		for i, v := range w.Versions {
+			versions[i] = strconv.Itoa(v)
+			if err := execOne(ctx, tx, fmt.Sprintf("line version %d not found", v),
+				"UPDATE line_versions SET withdrawn_at = ? WHERE version = ? AND "+inService, at, v); err != nil {
+				return "", err
+			}
+		}
+		for _, id := range w.Units {
+			if err := execOne(ctx, tx, fmt.Sprintf("unit %q not found", id), "DELETE FROM units WHERE id = ?", id); err != nil {
+				return "", err
+			}
+		}
+		return target(labelled("versions", versions), labelled("units", w.Units)), nil
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: withdraw: %w", err)
+	}
+	return nil
+}
+
+// execOne runs a statement that must change exactly one row; changing
+// none fails with ErrNotFound and the notFound message.
+func execOne(ctx context.Context, tx *sql.Tx, notFound, query string, args ...any) error {
+	res, err := tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("%s: %w", notFound, frontline.ErrNotFound)
+	}
+	return nil
 }

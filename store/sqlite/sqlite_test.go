@@ -588,3 +588,51 @@ func largeLine() []*frontline.LineInput {
 func BenchmarkAddLinesLarge(b *testing.B) {
 	benchmarkAddLines(b, benchInputs("large", largeLine))
 }
+
+// TestMigrateMarksDemoLine upgrades a database made before demo data was
+// marked: the embedded default line in it becomes a demo version, another
+// line does not, and nothing else changes.
+func TestMigrateMarksDemoLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	raw, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, _ := fs.Glob(migrations, "migrations/*.sql")
+	for _, name := range names[:3] {
+		body, _ := migrations.ReadFile(name)
+		if _, err := raw.Exec(string(body)); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	const row = `INSERT INTO line_versions (valid_from, source, imported_at, length_km, vertices, parts, hash, geometry, properties)
+		VALUES ('2025-12-15T00:00:00.000000000Z', 's', '2026-01-01T00:00:00.000000000Z', 1, 2, 1, ?, '[[[30,48],[31,48]]]', ?)`
+	for _, props := range []string{
+		`{"name":"Default line: Dnipro mouth to the Belarus-Russia-Ukraine tripoint","valid_from":"2025-12-15"}`,
+		`{"name":"An analyst's line"}`,
+	} {
+		if _, err := raw.Exec(row, props, props); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := raw.Exec("PRAGMA user_version = 3"); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+
+	db := openTest(t, path)
+	lines, err := db.Lines(t.Context())
+	if err != nil || len(lines) != 2 {
+		t.Fatalf("Lines = %v, %v; want 2", lines, err)
+	}
+	if !lines[0].Demo || lines[1].Demo {
+		t.Errorf("demo marks %v, %v; want true, false", lines[0].Demo, lines[1].Demo)
+	}
+	l, err := db.Line(t.Context(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Properties["demo"] != true || l.Properties["valid_from"] != "2025-12-15" {
+		t.Errorf("properties of the old default line after the migration: %v", l.Properties)
+	}
+}

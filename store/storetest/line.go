@@ -302,13 +302,20 @@ func testImportWithoutValidFrom(t *testing.T, s frontline.Store) {
 		t.Errorf("%d versions stored, want 4", n)
 	}
 
-	// Current is judged by valid_from: a dated version later than the
-	// import time is current, and a geometry equal to it is that version.
+	// Current is the newest version valid at the import time: a version
+	// dated later (a planned line) is not current, so its geometry
+	// imported without a date is a new version, valid from the import.
 	d := testLine(t, 4, "2030-01-01")
 	addLines(t, s, t4, d)
 	res = addLines(t, s, t4.Add(time.Hour), testLine(t, 4, ""))
-	if res[0].Created || res[0].Line.Version != 5 {
-		t.Errorf("same as a future-dated current line: (%d, %v), want (5, false)", res[0].Line.Version, res[0].Created)
+	if !res[0].Created || res[0].Line.Version != 6 || !res[0].Line.ValidFrom.Equal(t4.Add(time.Hour)) {
+		t.Errorf("same as a future-dated line: (%d, %v, %s), want (6, true, %s)", res[0].Line.Version, res[0].Created,
+			res[0].Line.ValidFrom, t4.Add(time.Hour))
+	}
+	// The same again, now that it is current: no new version.
+	res = addLines(t, s, t4.Add(2*time.Hour), testLine(t, 4, ""))
+	if res[0].Created || res[0].Line.Version != 6 {
+		t.Errorf("same as the current line again: (%d, %v), want (6, false)", res[0].Line.Version, res[0].Created)
 	}
 }
 

@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) frontline.Store) {
 		{"AddLinesAllOrNothing", testAddLinesAllOrNothing},
 		{"AddLinesCancelled", testAddLinesCancelled},
 		{"LineRoundTrip", testLineRoundTrip},
+		{"Withdraw", testWithdraw},
 		{"Units", testUnits},
 		{"UnitRoundTrip", testUnitRoundTrip},
 		{"PutUnitsAllOrNothing", testPutUnitsAllOrNothing},
