@@ -44,7 +44,7 @@ func ParseRole(s string) (Role, error) {
 	case "admin":
 		return RoleAdmin, nil
 	}
-	return RoleNone, invalid("bad_role", Location{Feature: -1, Part: -1, Vertex: -1, Field: "role"}, "role must be read, write or admin, got %q", s)
+	return RoleNone, invalid(CodeBadRole, FieldAt("role"), "role must be read, write or admin, got %q", s)
 }
 
 // APIKey is a stored key: its public id, role and the SHA-256 of its

@@ -15,107 +15,6 @@ const (
 	StatusGap  = "gap"
 )
 
-// Default settings of a coverage computation.
-const (
-	DefaultSectorKm      = 25.0
-	DefaultDepthKm       = 30.0
-	DefaultRequiredPerKm = 48.0 // about 100,000 troops over about 2,100 km
-	DefaultTroopsOK      = 1.0
-	DefaultAirDefenseOK  = 0.9
-	DefaultPatrolOK      = 0.9
-)
-
-// Params are the settings of one coverage computation. Every coverage read
-// takes them, so an analyst can ask "what if" without changing anything
-// stored.
-type Params struct {
-	SectorKm      float64 `json:"sector_km,omitempty"`
-	Sectors       int     `json:"sectors,omitempty"`
-	Anchors       bool    `json:"anchors,omitempty"` // sectors between the stored anchors
-	DepthKm       float64 `json:"depth_km"`
-	Side          string  `json:"side"`
-	RequiredPerKm float64 `json:"required_per_km"`
-	TroopsOK      float64 `json:"troops_ok"`
-	AirDefenseOK  float64 `json:"air_defense_ok"`
-	PatrolOK      float64 `json:"patrol_ok"`
-
-	Version int       `json:"version,omitempty"` // a line version; 0: as of At
-	At      time.Time `json:"at,omitzero"`       // zero: the current line
-}
-
-// DefaultParams returns the default settings.
-func DefaultParams() Params {
-	return Params{SectorKm: DefaultSectorKm, DepthKm: DefaultDepthKm, Side: "both",
-		RequiredPerKm: DefaultRequiredPerKm, TroopsOK: DefaultTroopsOK,
-		AirDefenseOK: DefaultAirDefenseOK, PatrolOK: DefaultPatrolOK}
-}
-
-// Validate refuses settings out of range, naming the parameter.
-func (p *Params) Validate() error {
-	bad := func(field, format string, args ...any) error {
-		return invalid("bad_parameter", Location{Feature: -1, Part: -1, Vertex: -1, Field: field}, format, args...)
-	}
-	set := 0
-	if p.SectorKm != 0 {
-		set++
-	}
-	if p.Sectors != 0 {
-		set++
-	}
-	if p.Anchors {
-		set++
-	}
-	switch {
-	case set > 1:
-		return bad("sector_km", "give only one of sector_km, sectors and anchors")
-	case set == 0:
-		p.SectorKm = DefaultSectorKm
-	}
-	switch {
-	case p.SectorKm < 0 || math.IsNaN(p.SectorKm) || math.IsInf(p.SectorKm, 0):
-		return bad("sector_km", "sector_km must be a positive number, got %g", p.SectorKm)
-	case p.SectorKm != 0 && p.SectorKm < 0.1:
-		return bad("sector_km", "sector_km must be at least 0.1, got %g", p.SectorKm)
-	case p.Sectors < 0 || p.Sectors > geo.MaxSectors:
-		return bad("sectors", "sectors must be between 1 and %d, got %d", geo.MaxSectors, p.Sectors)
-	case !(p.DepthKm > 0) || p.DepthKm > geo.MaxDepthKm:
-		return bad("depth_km", "depth_km must be above 0 and at most %g, got %g", geo.MaxDepthKm, p.DepthKm)
-	case !(p.RequiredPerKm > 0) || math.IsInf(p.RequiredPerKm, 0):
-		return bad("required_per_km", "required_per_km must be a positive number, got %g", p.RequiredPerKm)
-	case p.Version < 0:
-		return bad("version", "version must be a positive integer, got %d", p.Version)
-	}
-	for _, t := range []struct {
-		name string
-		v    float64
-	}{{"troops_ok", p.TroopsOK}, {"air_defense_ok", p.AirDefenseOK}, {"patrol_ok", p.PatrolOK}} {
-		if !(t.v > 0) || t.v > 100 {
-			return bad(t.name, "%s must be above 0, got %g", t.name, t.v)
-		}
-	}
-	if _, err := geo.ParseSide(p.Side); err != nil {
-		return bad("side", "side must be both, left or right, got %q", p.Side)
-	}
-	return nil
-}
-
-// Sectoring returns the engine's sectorisation for the settings.
-func (p *Params) Sectoring(anchors []geo.Anchor) geo.Sectoring {
-	switch {
-	case p.Anchors:
-		return geo.Sectoring{Anchors: anchors}
-	case p.Sectors > 0:
-		return geo.Sectoring{Count: p.Sectors}
-	}
-	return geo.Sectoring{SectorKm: p.SectorKm}
-}
-
-// ZoneOptions returns the engine's zone settings.
-func (p *Params) ZoneOptions() geo.ZoneOptions {
-	side, _ := geo.ParseSide(p.Side)
-	return geo.ZoneOptions{DepthKm: p.DepthKm, Side: side}
-}
-
 // Report is the coverage of every sector, as the API serves it.
 type Report struct {
 	Line    LineRef        `json:"line"`
@@ -186,7 +85,7 @@ type Summary struct {
 	AirDefenseCoveredFraction float64        `json:"air_defense_covered_fraction"`
 	AirDefenseLayeredFraction float64        `json:"air_defense_layered_fraction"`
 	PatrolCoveredFraction     float64        `json:"patrol_covered_fraction"`
-	Worst                     []string       `json:"gap_sectors"` // ids of sectors with status gap
+	GapSectors                []string       `json:"gap_sectors"` // ids of sectors with status gap
 }
 
 // status grades a ratio or fraction against the level at which it is ok.
@@ -230,7 +129,7 @@ func NewReport(lv *LineVersion, p Params, cov []geo.SectorCoverage) *Report {
 		Line:    LineRef{Version: lv.Version, ValidFrom: lv.ValidFrom, LengthKm: round6(lv.LengthKm)},
 		Params:  p,
 		Sectors: make([]SectorReport, len(cov)),
-		Summary: Summary{Sectors: len(cov), Status: map[string]int{StatusOK: 0, StatusThin: 0, StatusGap: 0}, Worst: []string{}},
+		Summary: Summary{Sectors: len(cov), Status: map[string]int{StatusOK: 0, StatusThin: 0, StatusGap: 0}, GapSectors: []string{}},
 	}
 	var area, adCov, adLay, patrolKm float64
 	for i, c := range cov {
@@ -254,7 +153,7 @@ func NewReport(lv *LineVersion, p Params, cov []geo.SectorCoverage) *Report {
 		r.Sectors[i] = s
 		r.Summary.Status[s.Status]++
 		if s.Status == StatusGap {
-			r.Summary.Worst = append(r.Summary.Worst, s.ID)
+			r.Summary.GapSectors = append(r.Summary.GapSectors, s.ID)
 		}
 		r.Summary.Strength += c.Strength
 		area += c.ZoneAreaKm2

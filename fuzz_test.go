@@ -560,7 +560,7 @@ func checkInputError(t *testing.T, err error, features int, feature func(int) []
 	if !errors.As(err, &in) {
 		t.Fatalf("error %q (%T) is not an *InputError", err, err)
 	}
-	if strings.TrimSpace(in.Code) == "" || strings.TrimSpace(in.Message) == "" {
+	if strings.TrimSpace(string(in.Code)) == "" || strings.TrimSpace(in.Message) == "" {
 		t.Fatalf("error without a code or a message: %#v", in)
 	}
 	at := in.At

@@ -7,7 +7,156 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"frontline/geo"
 )
+
+// Default settings of a coverage computation.
+const (
+	DefaultSectorKm      = 25.0
+	DefaultDepthKm       = 30.0
+	DefaultRequiredPerKm = 48.0 // about 100,000 troops over about 2,100 km
+	DefaultTroopsOK      = 1.0
+	DefaultAirDefenseOK  = 0.9
+	DefaultPatrolOK      = 0.9
+)
+
+// Params are the settings of one coverage computation. Every coverage read
+// takes them, so an analyst can ask "what if" without changing anything
+// stored.
+type Params struct {
+	SectorKm      float64 `json:"sector_km,omitempty"`
+	Sectors       int     `json:"sectors,omitempty"`
+	Anchors       bool    `json:"anchors,omitempty"` // sectors between the stored anchors
+	DepthKm       float64 `json:"depth_km"`
+	Side          string  `json:"side"`
+	RequiredPerKm float64 `json:"required_per_km"`
+	TroopsOK      float64 `json:"troops_ok"`
+	AirDefenseOK  float64 `json:"air_defense_ok"`
+	PatrolOK      float64 `json:"patrol_ok"`
+
+	Version int       `json:"version,omitempty"` // a line version; 0: as of At
+	At      time.Time `json:"at,omitzero"`       // zero: the current line
+
+	valid bool // Validate passed, and nothing changed the settings since
+}
+
+// DefaultParams returns the default settings.
+func DefaultParams() Params {
+	return Params{SectorKm: DefaultSectorKm, DepthKm: DefaultDepthKm, Side: "both",
+		RequiredPerKm: DefaultRequiredPerKm, TroopsOK: DefaultTroopsOK,
+		AirDefenseOK: DefaultAirDefenseOK, PatrolOK: DefaultPatrolOK}
+}
+
+// Validate refuses settings out of range, naming the parameter.
+func (p *Params) Validate() error {
+	set := 0
+	if p.SectorKm != 0 {
+		set++
+	}
+	if p.Sectors != 0 {
+		set++
+	}
+	if p.Anchors {
+		set++
+	}
+	switch {
+	case set > 1:
+		return BadParameter("sector_km", "give only one of sector_km, sectors and anchors")
+	case set == 0:
+		p.SectorKm = DefaultSectorKm
+	}
+	switch {
+	case p.SectorKm < 0 || math.IsNaN(p.SectorKm) || math.IsInf(p.SectorKm, 0):
+		return BadParameter("sector_km", "sector_km must be a positive number, got %g", p.SectorKm)
+	case p.SectorKm != 0 && p.SectorKm < 0.1:
+		return BadParameter("sector_km", "sector_km must be at least 0.1, got %g", p.SectorKm)
+	case p.Sectors < 0 || p.Sectors > geo.MaxSectors:
+		return BadParameter("sectors", "sectors must be between 1 and %d, got %d", geo.MaxSectors, p.Sectors)
+	case !(p.DepthKm > 0) || p.DepthKm > geo.MaxDepthKm:
+		return BadParameter("depth_km", "depth_km must be above 0 and at most %g, got %g", geo.MaxDepthKm, p.DepthKm)
+	case !(p.RequiredPerKm > 0) || math.IsInf(p.RequiredPerKm, 0):
+		return BadParameter("required_per_km", "required_per_km must be a positive number, got %g", p.RequiredPerKm)
+	case p.Version < 0:
+		return BadParameter("version", "version must be a positive integer, got %d", p.Version)
+	}
+	for _, t := range []struct {
+		name string
+		v    float64
+	}{{"troops_ok", p.TroopsOK}, {"air_defense_ok", p.AirDefenseOK}, {"patrol_ok", p.PatrolOK}} {
+		if !(t.v > 0) || t.v > 100 {
+			return BadParameter(t.name, "%s must be above 0, got %g", t.name, t.v)
+		}
+	}
+	if _, err := geo.ParseSide(p.Side); err != nil {
+		return BadParameter("side", "side must be both, left or right, got %q", p.Side)
+	}
+	p.valid = true
+	return nil
+}
+
+// Sectoring returns the engine's sectorisation for the settings.
+func (p *Params) Sectoring(anchors []geo.Anchor) geo.Sectoring {
+	switch {
+	case p.Anchors:
+		return geo.Sectoring{Anchors: anchors}
+	case p.Sectors > 0:
+		return geo.Sectoring{Count: p.Sectors}
+	}
+	return geo.Sectoring{SectorKm: p.SectorKm}
+}
+
+// ZoneOptions returns the engine's zone settings.
+func (p *Params) ZoneOptions() geo.ZoneOptions {
+	side, _ := geo.ParseSide(p.Side)
+	return geo.ZoneOptions{DepthKm: p.DepthKm, Side: side}
+}
+
+// Setting is one coverage setting. Its Name is the query parameter, the
+// key of the stored defaults (PUT /v1/settings), the command-line flag
+// (with - for _) and the parameter of the OpenAPI document: this table is
+// the one list all of them read.
+type Setting struct {
+	Name string
+	Help string
+	// Line settings pick the line version (version, at); they have no
+	// stored default.
+	Line bool
+	// number points at the field of a setting read as a plain number.
+	number func(p *Params) *float64
+}
+
+// Settings lists the coverage settings, in the order documents show them.
+var Settings = []Setting{
+	{Name: "sector_km", Help: "sectors of this length along the line, in km, from its first vertex (default 25)",
+		number: func(p *Params) *float64 { return &p.SectorKm }},
+	{Name: "sectors", Help: "N sectors of equal length, or anchors for sectors between the stored anchors"},
+	{Name: "depth_km", Help: "the zone is the band within this geodesic distance of the line, in km (default 30)",
+		number: func(p *Params) *float64 { return &p.DepthKm }},
+	{Name: "side", Help: "both, left or right of the line's direction (default both)"},
+	{Name: "required_per_km", Help: "troops needed per km of line (default 48)",
+		number: func(p *Params) *float64 { return &p.RequiredPerKm }},
+	{Name: "troops_ok", Help: "troop ratio from which a sector's troops are ok (default 1)",
+		number: func(p *Params) *float64 { return &p.TroopsOK }},
+	{Name: "air_defense_ok", Help: "share of the zone under air defense from which it is ok (default 0.9)",
+		number: func(p *Params) *float64 { return &p.AirDefenseOK }},
+	{Name: "patrol_ok", Help: "share of the line watched by patrols from which it is ok (default 0.9)",
+		number: func(p *Params) *float64 { return &p.PatrolOK }},
+	{Name: "version", Help: "the line version by number (default: the current one)", Line: true},
+	{Name: "at", Help: "the line version valid at this RFC 3339 time or date", Line: true},
+}
+
+// SettingNames lists the names of the settings; without line, those that
+// can have a stored default.
+func SettingNames(line bool) []string {
+	var names []string
+	for _, s := range Settings {
+		if line || !s.Line {
+			names = append(names, s.Name)
+		}
+	}
+	return names
+}
 
 // ParseParams reads coverage settings from query parameters, over the
 // built-in defaults. Unknown parameters are left to the caller.
@@ -17,16 +166,13 @@ func ParseParams(q url.Values) (Params, error) { return ParseParamsOver(q, Defau
 // given defaults: a sectorisation in the query replaces the default one.
 func ParseParamsOver(q url.Values, defaults Params) (Params, error) {
 	p := defaults
-	p.Version, p.At = 0, time.Time{}
+	p.Version, p.At, p.valid = 0, time.Time{}, false
 	if q.Has("sector_km") || q.Has("sectors") {
 		p.SectorKm, p.Sectors, p.Anchors = 0, 0, false
 	}
-	bad := func(name, format string, args ...any) error {
-		return invalid("bad_parameter", Location{Feature: -1, Part: -1, Vertex: -1, Field: name}, format, args...)
-	}
 	for name, vs := range q {
 		if len(vs) > 1 {
-			return p, bad(name, "%s is given %d times; give it once", name, len(vs))
+			return p, BadParameter(name, "%s is given %d times; give it once", name, len(vs))
 		}
 	}
 	num := func(name string, dst *float64) error {
@@ -36,7 +182,7 @@ func ParseParamsOver(q url.Values, defaults Params) (Params, error) {
 		}
 		f, err := strconv.ParseFloat(v, 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return bad(name, "%s must be a number, got %q", name, truncate(v, 40))
+			return BadParameter(name, "%s must be a number, got %q", name, truncate(v, 40))
 		}
 		*dst = f
 		return nil
@@ -48,19 +194,16 @@ func ParseParamsOver(q url.Values, defaults Params) (Params, error) {
 		}
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			return bad(name, "%s must be a whole number, got %q", name, truncate(v, 40))
+			return BadParameter(name, "%s must be a whole number, got %q", name, truncate(v, 40))
 		}
 		*dst = n
 		return nil
 	}
-	for _, f := range []struct {
-		name string
-		dst  *float64
-	}{
-		{"sector_km", &p.SectorKm}, {"depth_km", &p.DepthKm}, {"required_per_km", &p.RequiredPerKm},
-		{"troops_ok", &p.TroopsOK}, {"air_defense_ok", &p.AirDefenseOK}, {"patrol_ok", &p.PatrolOK},
-	} {
-		if err := num(f.name, f.dst); err != nil {
+	for _, s := range Settings {
+		if s.number == nil {
+			continue
+		}
+		if err := num(s.Name, s.number(&p)); err != nil {
 			return p, err
 		}
 	}
@@ -73,7 +216,7 @@ func ParseParamsOver(q url.Values, defaults Params) (Params, error) {
 		return p, err
 	}
 	if q.Get("version") != "" && p.Version < 1 {
-		return p, bad("version", "version must be a positive whole number, got %q", q.Get("version"))
+		return p, BadParameter("version", "version must be a positive whole number, got %q", q.Get("version"))
 	}
 	if v := q.Get("side"); v != "" {
 		p.Side = v
@@ -81,18 +224,18 @@ func ParseParamsOver(q url.Values, defaults Params) (Params, error) {
 	if v := q.Get("at"); v != "" {
 		t, err := ParseTime(v)
 		if err != nil {
-			return p, bad("at", "at must be an RFC 3339 time or a date, got %q", truncate(v, 40))
+			return p, BadParameter("at", "at must be an RFC 3339 time or a date, got %q", truncate(v, 40))
 		}
 		p.At = t
 	}
 	if p.Version != 0 && !p.At.IsZero() {
-		return p, bad("version", "give version or at, not both")
+		return p, BadParameter("version", "give version or at, not both")
 	}
 	if q.Get("sector_km") != "" && p.SectorKm == 0 {
-		return p, bad("sector_km", "sector_km must be a positive number, got 0")
+		return p, BadParameter("sector_km", "sector_km must be a positive number, got 0")
 	}
 	if q.Get("sectors") != "" && q.Get("sectors") != "anchors" && p.Sectors == 0 {
-		return p, bad("sectors", "sectors must be between 1 and 10000, got 0")
+		return p, BadParameter("sectors", "sectors must be between 1 and %d, got 0", geo.MaxSectors)
 	}
 	return p, p.Validate()
 }

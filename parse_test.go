@@ -186,7 +186,7 @@ func TestDuplicateKeysRefused(t *testing.T) {
 			if !errors.As(err, &in) || err.Error() != tc.want || in.At != tc.at {
 				t.Fatalf("got %v, want %q", err, tc.want)
 			}
-			if code := map[bool]string{true: "not_json", false: "duplicate_key"}[strings.Contains(tc.want, "not valid JSON")]; in.Code != code {
+			if code := map[bool]Code{true: CodeNotJSON, false: CodeDuplicateKey}[strings.Contains(tc.want, "not valid JSON")]; in.Code != code {
 				t.Errorf("code %s, want %s", in.Code, code)
 			}
 		})

@@ -6,6 +6,10 @@ import (
 	"math"
 	"sort"
 	"time"
+
+	"github.com/paulmach/orb"
+
+	"frontline/geo"
 )
 
 // DefaultMaxLengthChange is the largest relative change of length a new
@@ -33,12 +37,12 @@ func (s *Service) ImportLines(ctx context.Context, ins []*LineInput, opt ImportO
 		opt.MaxLengthChange = DefaultMaxLengthChange
 	}
 	if !(opt.MaxLengthChange > 0) || math.IsInf(opt.MaxLengthChange, 0) {
-		return nil, invalid("bad_parameter", Location{Feature: -1, Part: -1, Vertex: -1, Field: "max_length_change"},
+		return nil, invalid(CodeBadParameter, FieldAt("max_length_change"),
 			"max_length_change must be a fraction above 0 (0.5 is 50 %%), got %g", opt.MaxLengthChange)
 	}
 	for i, in := range ins {
 		if n := in.Vertices(); n > s.opt.MaxVertices {
-			return nil, &InputError{Code: "too_many_vertices", At: Location{Feature: i, Part: -1, Vertex: -1},
+			return nil, &InputError{Code: CodeTooManyVertices, At: Location{Feature: i, Part: -1, Vertex: -1},
 				Message: fmt.Sprintf("line has %d positions, more than the limit of %d", n, s.opt.MaxVertices)}
 		}
 	}
@@ -86,7 +90,7 @@ func sameValidFrom(ins []*LineInput) error {
 			continue
 		}
 		if ins[j].ContentHash() != in.ContentHash() {
-			return invalid("ambiguous_valid_from", Location{Feature: i, Part: -1, Vertex: -1, Field: "properties.valid_from"},
+			return invalid(CodeAmbiguousValidFrom, Location{Feature: i, Part: -1, Vertex: -1, Field: "properties.valid_from"},
 				"features %d and %d are different lines with the same valid_from %s: which one holds from then is ambiguous; give each its own time",
 				j, i, in.ValidFrom.Format(time.RFC3339Nano))
 		}
@@ -179,7 +183,7 @@ func (s *Service) checkLengths(ins []*LineInput, now time.Time, limit float64) e
 		if change < 0 {
 			way = "shorter"
 		}
-		return &InputError{Code: "length_change", At: Location{Feature: d.feature, Part: -1, Vertex: -1},
+		return &InputError{Code: CodeLengthChange, At: Location{Feature: d.feature, Part: -1, Vertex: -1},
 			Message: fmt.Sprintf("the line is %.3f km long, %.1f %% %s than %s that it %s; a new version may differ by at most max_length_change=%g (%g %%): if the change is real, import it again with force=true",
 				d.lengthKm, math.Abs(change)*100, way, ref, relation, limit, limit*100)}
 	}
@@ -302,4 +306,112 @@ func withoutDemo(props map[string]any) map[string]any {
 		}
 	}
 	return out
+}
+
+func (s *Service) reloadVersions(ctx context.Context) error {
+	vs, err := s.store.Lines(ctx)
+	err = s.storeErr("lines", err)
+	if err != nil {
+		return err
+	}
+	sort.SliceStable(vs, func(i, j int) bool { return vs[i].Version < vs[j].Version })
+	s.mu.Lock()
+	s.versions = vs
+	s.mu.Unlock()
+	return nil
+}
+
+// Versions lists every line version, without geometry.
+func (s *Service) Versions() []*LineVersion {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]*LineVersion(nil), s.versions...)
+}
+
+// Line returns the line version a computation's settings select: Version
+// if set, else the one valid at At if set, else the current one.
+func (s *Service) Line(ctx context.Context, p Params) (*LineVersion, *geo.Line, error) {
+	v, err := s.resolve(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	s.mu.Lock()
+	la := s.lines[v]
+	s.mu.Unlock()
+	if la != nil {
+		return la.lv, la.line, nil
+	}
+	lv, err := s.store.Line(ctx, v)
+	err = s.storeErr("line", err)
+	if err != nil {
+		return nil, nil, err
+	}
+	pts := make([][]orb.Point, len(lv.Coords))
+	for i, part := range lv.Coords {
+		pts[i] = make([]orb.Point, len(part))
+		for j, q := range part {
+			pts[i][j] = q.Point()
+		}
+	}
+	line, err := geo.NewLine(pts)
+	if err != nil {
+		return nil, nil, fmt.Errorf("frontline: stored line version %d: %w", v, err)
+	}
+	s.mu.Lock()
+	if len(s.lines) > 64 {
+		s.lines = map[int]*lineAt{}
+	}
+	s.lines[v] = &lineAt{lv, line}
+	s.mu.Unlock()
+	return lv, line, nil
+}
+
+func (s *Service) resolve(p Params) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.versions) == 0 {
+		return 0, fmt.Errorf("%w: no line stored yet", ErrNotFound)
+	}
+	if p.Version > 0 {
+		i := sort.Search(len(s.versions), func(i int) bool { return s.versions[i].Version >= p.Version })
+		if i == len(s.versions) || s.versions[i].Version != p.Version {
+			return 0, fmt.Errorf("%w: line version %d not found", ErrNotFound, p.Version)
+		}
+		return p.Version, nil
+	}
+	// Without a time, the current line: the newest valid now. A version
+	// dated later (a planned or negotiated line) waits for its date.
+	at, current := p.At, p.At.IsZero()
+	if current {
+		at = s.now()
+	}
+	best := -1
+	for i, v := range s.versions {
+		if v.ValidFrom.After(at) {
+			continue
+		}
+		if best < 0 || !v.ValidFrom.Before(s.versions[best].ValidFrom) {
+			best = i
+		}
+	}
+	if best < 0 {
+		first := s.earliest()
+		if current {
+			return 0, fmt.Errorf("%w: no line is valid yet: the first version is valid from %s; ask for it with version= or at=", ErrNotFound,
+				first.UTC().Format(time.RFC3339))
+		}
+		return 0, fmt.Errorf("%w: no line valid at %s (the first is valid from %s)", ErrNotFound,
+			at.UTC().Format(time.RFC3339), first.UTC().Format(time.RFC3339))
+	}
+	return s.versions[best].Version, nil
+}
+
+func (s *Service) earliest() time.Time {
+	t := s.versions[0].ValidFrom
+	for _, v := range s.versions {
+		if v.ValidFrom.Before(t) {
+			t = v.ValidFrom
+		}
+	}
+	return t
 }

@@ -25,11 +25,6 @@ type Store interface {
 	Lines(ctx context.Context) ([]*LineVersion, error)
 	// Line returns one version with its geometry.
 	Line(ctx context.Context, version int) (*LineVersion, error)
-	// LineAt returns the version valid at t: the one with the latest
-	// valid_from not after t (the highest version number among equals).
-	LineAt(ctx context.Context, t time.Time) (*LineVersion, error)
-	// CurrentLine returns the version with the latest valid_from.
-	CurrentLine(ctx context.Context) (*LineVersion, error)
 	// Initialised reports whether a line version was ever stored,
 	// withdrawn ones included: a database that had data and lost it all
 	// to withdrawals is not filled with the defaults again.

@@ -202,12 +202,6 @@ func (l *Line) Vertices() int {
 	return n
 }
 
-// Projection returns the plane the line is computed in.
-func (l *Line) Projection() *Projection {
-	l.plane()
-	return l.proj
-}
-
 // Bound returns the lon/lat bounding box of the line.
 func (l *Line) Bound() orb.Bound {
 	return orb.MultiLineString(l.parts).Bound()

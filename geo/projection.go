@@ -110,6 +110,3 @@ func (p *Projection) Scale(q orb.Point) float64 {
 	cosC := p.sinChi0*sinChi + p.cosChi0*cosChi*math.Cos(dl)
 	return p.r * cosChi / (n * math.Cos(phi)) * 2 / (1 + cosC)
 }
-
-// ScaleAt returns the scale factor at a plane point.
-func (p *Projection) ScaleAt(v Vec) float64 { return p.Scale(p.Inverse(v)) }

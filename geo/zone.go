@@ -187,9 +187,6 @@ func (z *Zones) Sectors() []Sector { return z.sectors }
 // Line returns the line the zones were built on.
 func (z *Zones) Line() *Line { return z.line }
 
-// Options returns the settings the zones were built with.
-func (z *Zones) Options() ZoneOptions { return z.opt }
-
 // AreaKm2 returns the area of each sector's zone.
 func (z *Zones) AreaKm2() []float64 { return z.area }
 

@@ -3,12 +3,14 @@ package server
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/labstack/echo/v4"
 )
@@ -62,13 +64,28 @@ func encodeJSON(ctype string, v any) (*encoded, error) {
 // cached serves a read from the cache, building it on a miss. The key
 // must name everything the response depends on but the stored data,
 // whose revisions (of the parts in deps) are added here.
-func (s *server) cached(c echo.Context, deps int, key string, build func() (*encoded, error)) error {
-	e, err := s.cache.Get(key+"#"+s.svc.Revisions(deps), build)
+//
+// One build serves every request for its key that arrives while it runs,
+// so it does not run on the context of the request that happened to start
+// it, whose client going away would fail all the others: build gets that
+// context's values (the actor) without its cancellation, bounded by
+// buildTimeout.
+func (s *server) cached(c echo.Context, deps int, key string, build func(ctx context.Context) (*encoded, error)) error {
+	e, err := s.cache.Get(key+"#"+s.svc.Revisions(deps), func() (*encoded, error) {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request().Context()), buildTimeout)
+		defer cancel()
+		return build(ctx)
+	})
 	if err != nil {
 		return err
 	}
 	return send(c, e)
 }
+
+// buildTimeout bounds a shared build: long enough for the slowest
+// computation on a loaded machine, short enough that no request waits on
+// a stuck one for ever.
+const buildTimeout = 5 * time.Minute
 
 // send writes an encoded response: 304 when the client has it, gzip when
 // it accepts it.

@@ -32,7 +32,7 @@ func (s *server) handleCreateKey(c echo.Context) error {
 		return err
 	}
 	if err := json.Unmarshal(body, &req); err != nil {
-		return &frontline.InputError{Code: "not_json", At: frontline.Nowhere, Message: `the body must be {"role": "read|write|admin", "name": "..."}`}
+		return &frontline.InputError{Code: frontline.CodeNotJSON, At: frontline.Nowhere, Message: `the body must be {"role": "read|write|admin", "name": "..."}`}
 	}
 	if err := frontline.CheckDuplicateKeys(body); err != nil {
 		return err

@@ -1,12 +1,17 @@
 package server
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 
 	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 
 	"frontline"
+	"frontline/overlay"
 )
 
 // coverageFormat reads and removes the format of a coverage read: every
@@ -36,8 +41,8 @@ func (s *server) handleCoverage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.cached(c, frontline.DependsOnAll, "coverage?"+format+"&"+p.Key(), func() (*encoded, error) {
-		rep, _, err := s.svc.Coverage(c.Request().Context(), p)
+	return s.cached(c, frontline.DependsOnAll, "coverage?"+format+"&"+p.Key(), func(ctx context.Context) (*encoded, error) {
+		rep, _, err := s.svc.Coverage(ctx, p)
 		if err != nil {
 			return nil, err
 		}
@@ -65,8 +70,8 @@ func (s *server) handleSectorCoverage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.cached(c, frontline.DependsOnAll, "coverage/"+id+"?"+format+"&"+p.Key(), func() (*encoded, error) {
-		rep, _, err := s.svc.Coverage(c.Request().Context(), p)
+	return s.cached(c, frontline.DependsOnAll, "coverage/"+id+"?"+format+"&"+p.Key(), func(ctx context.Context) (*encoded, error) {
+		rep, _, err := s.svc.Coverage(ctx, p)
 		if err != nil {
 			return nil, err
 		}
@@ -101,8 +106,8 @@ func (s *server) handleSectors(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.cached(c, frontline.DependsOnLines|frontline.DependsOnAnchors, "sectors?"+geom+"&"+p.Key()+shapeKey, func() (*encoded, error) {
-		fc, err := s.svc.Sectors(c.Request().Context(), p, geom == "zone", sh)
+	return s.cached(c, frontline.DependsOnLines|frontline.DependsOnAnchors, "sectors?"+geom+"&"+p.Key()+shapeKey, func(ctx context.Context) (*encoded, error) {
+		fc, err := s.drawSectors(ctx, p, geom == "zone", sh)
 		if err != nil {
 			return nil, err
 		}
@@ -127,13 +132,69 @@ func (s *server) handleOverlay(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.cached(c, frontline.DependsOnAll, "overlay/"+name+"?"+p.Key()+shapeKey, func() (*encoded, error) {
-		fc, err := s.svc.Overlay(c.Request().Context(), name, p, sh)
+	return s.cached(c, frontline.DependsOnAll, "overlay/"+name+"?"+p.Key()+shapeKey, func(ctx context.Context) (*encoded, error) {
+		fc, err := s.drawOverlay(ctx, name, p, sh)
 		if err != nil {
 			return nil, err
 		}
 		return encodeJSON(mimeGeoJSON, fc)
 	})
+}
+
+// drawSectors draws the sectors for p: their pieces of the line, or their
+// zones.
+func (s *server) drawSectors(ctx context.Context, p frontline.Params, zones bool, opt overlay.Options) (*geojson.FeatureCollection, error) {
+	c, err := s.svc.Zones(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	var polys []orb.MultiPolygon
+	if zones {
+		if polys, err = s.svc.ZonePolygons(ctx, c); err != nil {
+			return nil, err
+		}
+	}
+	return opt.Apply(overlay.Sectors(c, polys)), nil
+}
+
+// drawOverlay draws one of the styled overlays for p: sectors, zones,
+// air-defense or gaps. Every one is drawn on the coverage, which is
+// computed first (so a bad setting is refused whichever is asked for).
+func (s *server) drawOverlay(ctx context.Context, name string, p frontline.Params, opt overlay.Options) (*geojson.FeatureCollection, error) {
+	rep, c, err := s.svc.Coverage(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	var fc *geojson.FeatureCollection
+	switch name {
+	case "sectors":
+		fc = overlay.Coverage(rep, c, nil)
+	case "zones":
+		polys, err := s.svc.ZonePolygons(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		fc = overlay.Coverage(rep, c, polys)
+	case "air-defense":
+		units, err := s.svc.Units(ctx)
+		if err != nil {
+			return nil, err
+		}
+		fc = overlay.AirDefense(units)
+	case "gaps":
+		units, err := s.svc.Units(ctx)
+		if err != nil {
+			return nil, err
+		}
+		gaps, err := s.svc.AirDefenseGaps(ctx, c, units)
+		if err != nil {
+			return nil, err
+		}
+		fc = overlay.Gaps(rep, c, gaps)
+	default:
+		return nil, fmt.Errorf("%w: no overlay %q (there are sectors, zones, air-defense and gaps)", frontline.ErrNotFound, name)
+	}
+	return opt.Apply(fc), nil
 }
 
 func (s *server) handleAnchors(c echo.Context) error {
@@ -145,8 +206,8 @@ func (s *server) handleAnchors(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.cached(c, frontline.DependsOnAnchors, "anchors?"+shapeKey, func() (*encoded, error) {
-		anchors, err := s.svc.Anchors(c.Request().Context())
+	return s.cached(c, frontline.DependsOnAnchors, "anchors?"+shapeKey, func(ctx context.Context) (*encoded, error) {
+		anchors, err := s.svc.Anchors(ctx)
 		if err != nil {
 			return nil, err
 		}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"net/http"
@@ -11,13 +12,15 @@ import (
 	"github.com/paulmach/orb"
 
 	"frontline"
+	"frontline/overlay"
 )
 
 var lineParams = []string{"version", "at"}
 
 // lineFeature is a line version as a GeoJSON Feature: its stored
-// properties, overlaid by the version's own.
-func lineFeature(lv *frontline.LineVersion, sh frontline.Shape) map[string]any {
+// properties, overlaid by the version's own; of the options, only the
+// bounding box is used (it keeps the parts that reach into it).
+func lineFeature(lv *frontline.LineVersion, sh overlay.Options) map[string]any {
 	props := lv.FeatureProperties()
 	parts := lv.Coords
 	if sh.HasBBox {
@@ -63,7 +66,7 @@ func (s *server) handleLine(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.cached(c, frontline.DependsOnLines, fmt.Sprintf("line?v=%d&%s", lv.Version, shapeKey), func() (*encoded, error) {
+	return s.cached(c, frontline.DependsOnLines, fmt.Sprintf("line?v=%d&%s", lv.Version, shapeKey), func(ctx context.Context) (*encoded, error) {
 		return encodeJSON(mimeGeoJSON, lineFeature(lv, sh))
 	})
 }
@@ -72,7 +75,7 @@ func (s *server) handleVersions(c echo.Context) error {
 	if err := checkParams(c.QueryParams()); err != nil {
 		return err
 	}
-	return s.cached(c, frontline.DependsOnLines, "versions", func() (*encoded, error) {
+	return s.cached(c, frontline.DependsOnLines, "versions", func(ctx context.Context) (*encoded, error) {
 		vs := s.svc.Versions()
 		if vs == nil {
 			vs = []*frontline.LineVersion{}

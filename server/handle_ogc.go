@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -94,7 +95,7 @@ func (o *ogcAPI) handleLanding(c echo.Context) error {
 		return err
 	}
 	base := o.baseURL(c)
-	return o.cached(c, 0, "ogc|"+base, func() (*encoded, error) {
+	return o.cached(c, 0, "ogc|"+base, func(ctx context.Context) (*encoded, error) {
 		return encodeOGC(mimeJSON, map[string]any{
 			"title": "Front-line coverage service",
 			"description": "The line of contact, its sectors and zones, units and per-sector coverage " +
@@ -113,7 +114,7 @@ func (o *ogcAPI) handleAPI(c echo.Context) error {
 	if err := plainQuery(c, false); err != nil {
 		return err
 	}
-	return o.cached(c, 0, "ogc/api", func() (*encoded, error) {
+	return o.cached(c, 0, "ogc/api", func(ctx context.Context) (*encoded, error) {
 		return encodeOGC(mimeOpenAPI, ogcOpenAPI(o.collectionIDs()))
 	})
 }
@@ -122,7 +123,7 @@ func (o *ogcAPI) handleConformance(c echo.Context) error {
 	if err := plainQuery(c, false); err != nil {
 		return err
 	}
-	return o.cached(c, 0, "ogc/conformance", func() (*encoded, error) {
+	return o.cached(c, 0, "ogc/conformance", func(ctx context.Context) (*encoded, error) {
 		return encodeOGC(mimeJSON, map[string]any{"conformsTo": ogcConformance})
 	})
 }
@@ -133,8 +134,8 @@ func (o *ogcAPI) handleCollections(c echo.Context) error {
 	}
 	base := o.baseURL(c)
 	hide := o.cfg.ProtectUnits && keyOf(c) == nil
-	return o.cached(c, frontline.DependsOnAll, fmt.Sprintf("ogc/collections|%s|hide=%t", base, hide), func() (*encoded, error) {
-		e := &ogcExtents{ctx: c.Request().Context(), svc: o.svc, hideUnits: hide}
+	return o.cached(c, frontline.DependsOnAll, fmt.Sprintf("ogc/collections|%s|hide=%t", base, hide), func(ctx context.Context) (*encoded, error) {
+		e := &ogcExtents{ctx: ctx, svc: o.svc, hideUnits: hide}
 		docs := make([]map[string]any, len(o.collections))
 		for i, col := range o.collections {
 			d, err := o.collectionDoc(base, col, e)
@@ -160,8 +161,8 @@ func (o *ogcAPI) handleCollection(c echo.Context) error {
 	}
 	base := o.baseURL(c)
 	hide := o.cfg.ProtectUnits && keyOf(c) == nil
-	return o.cached(c, col.deps, fmt.Sprintf("ogc/collections/%s|%s|hide=%t", col.id, base, hide), func() (*encoded, error) {
-		d, err := o.collectionDoc(base, col, &ogcExtents{ctx: c.Request().Context(), svc: o.svc, hideUnits: hide})
+	return o.cached(c, col.deps, fmt.Sprintf("ogc/collections/%s|%s|hide=%t", col.id, base, hide), func(ctx context.Context) (*encoded, error) {
+		d, err := o.collectionDoc(base, col, &ogcExtents{ctx: ctx, svc: o.svc, hideUnits: hide})
 		if err != nil {
 			return nil, err
 		}
@@ -219,8 +220,7 @@ func (o *ogcAPI) handleItems(c echo.Context) error {
 		return err
 	}
 	base := o.baseURL(c)
-	ctx := c.Request().Context()
-	return o.cached(c, col.deps, "ogc/collections/"+col.id+"/items?"+q.key()+"|"+base, func() (*encoded, error) {
+	return o.cached(c, col.deps, "ogc/collections/"+col.id+"/items?"+q.key()+"|"+base, func(ctx context.Context) (*encoded, error) {
 		page, matched, err := col.page(ctx, q)
 		if err != nil {
 			return nil, err
@@ -253,8 +253,7 @@ func (o *ogcAPI) handleItem(c echo.Context) error {
 		return err
 	}
 	base := o.baseURL(c)
-	ctx := c.Request().Context()
-	return o.cached(c, col.deps, "ogc/collections/"+col.id+"/items/"+id+"|"+base, func() (*encoded, error) {
+	return o.cached(c, col.deps, "ogc/collections/"+col.id+"/items/"+id+"|"+base, func(ctx context.Context) (*encoded, error) {
 		v, err := col.feature(ctx, id)
 		if err != nil {
 			return nil, err

@@ -12,7 +12,7 @@ import (
 )
 
 // settingNames are the coverage settings that can have a stored default.
-var settingNames = []string{"sector_km", "sectors", "depth_km", "side", "required_per_km", "troops_ok", "air_defense_ok", "patrol_ok"}
+var settingNames = frontline.SettingNames(false)
 
 func (s *server) handleSettings(c echo.Context) error {
 	if err := checkParams(c.QueryParams()); err != nil {
@@ -47,7 +47,7 @@ func (s *server) handlePutSettings(c echo.Context) error {
 	}
 	var obj map[string]any
 	if err := json.Unmarshal(body, &obj); err != nil {
-		return &frontline.InputError{Code: "not_json", At: frontline.Nowhere,
+		return &frontline.InputError{Code: frontline.CodeNotJSON, At: frontline.Nowhere,
 			Message: "the body must be a JSON object of settings, e.g. {\"sector_km\": 10, \"depth_km\": 50}"}
 	}
 	if err := frontline.CheckDuplicateKeys(body); err != nil {

@@ -11,9 +11,12 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb/geojson"
 
 	"frontline"
 	"frontline/internal/memo"
+	"frontline/overlay"
+	"frontline/tiles"
 )
 
 const mimeMVT = "application/vnd.mapbox-vector-tile"
@@ -23,17 +26,85 @@ const mimeMVT = "application/vnd.mapbox-vector-tile"
 const tileSources = 32
 
 // tileJSONMaxZoom is the zoom TileJSON offers: tiles are served to
-// frontline.MaxTileZoom, but past 16 (tile units of 10 cm) a client
-// gains nothing over scaling up the tiles it has.
+// tiles.MaxZoom, but past 16 (tile units of 10 cm) a client gains nothing
+// over scaling up the tiles it has.
 const tileJSONMaxZoom = 16
 
-// tiles serves vector tiles. It keeps each layer projected (a
-// frontline.TileSource, with its simplification per zoom) by what-if
-// settings and data revision, so that a tile missing from the response
-// cache is only cut and encoded.
-type tiles struct {
+// tileLayer is a layer served as vector tiles, each tile one MVT layer of
+// its name: what it shows and how it is drawn.
+type tileLayer struct {
+	name, description string
+	// deps is the stored data the layer is drawn from, for Revisions.
+	deps int
+	// key is the part of the settings the layer depends on.
+	key  func(p frontline.Params) string
+	draw func(s *server, ctx context.Context, p frontline.Params) (*geojson.FeatureCollection, error)
+}
+
+// tileLayers are the layers served as vector tiles: the line as GET
+// /v1/frontline shows it, the overlays, and the units as GET /v1/units
+// shows them.
+var tileLayers = []tileLayer{
+	{name: "frontline", description: "the line of contact, with its version's properties",
+		deps: frontline.DependsOnLines, key: lineVersionKey, draw: (*server).drawLine},
+	overlayLayer("sectors", "the sectors' pieces of the line, with their coverage and status and simplestyle stroke"),
+	overlayLayer("zones", "the sectors' zones, with their coverage and status and simplestyle stroke and fill"),
+	overlayLayer("air-defense", "air-defense range rings"),
+	overlayLayer("gaps", "line pieces no patrol sees and zone parts no air defense covers"),
+	{name: "units", description: "units: troops and air defense as points, patrols as points or routes, with their properties",
+		deps: frontline.DependsOnUnits, key: func(frontline.Params) string { return "" }, draw: (*server).drawUnits},
+}
+
+// overlayLayer is the tile layer of one of the styled overlays, drawn as
+// the GeoJSON overlay is, whole: tiles simplify and cut it themselves.
+func overlayLayer(name, description string) tileLayer {
+	return tileLayer{name: name, description: description, deps: frontline.DependsOnAll, key: frontline.Params.Key,
+		draw: func(s *server, ctx context.Context, p frontline.Params) (*geojson.FeatureCollection, error) {
+			return s.drawOverlay(ctx, name, p, overlay.Options{})
+		}}
+}
+
+// lineVersionKey is the part of the settings the line depends on: the
+// version they select.
+func lineVersionKey(p frontline.Params) string {
+	return "version=" + strconv.Itoa(p.Version) + "&at=" + p.At.UTC().Format(time.RFC3339Nano)
+}
+
+func (s *server) drawLine(ctx context.Context, p frontline.Params) (*geojson.FeatureCollection, error) {
+	lv, line, err := s.svc.Line(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return overlay.Line(lv, line), nil
+}
+
+func (s *server) drawUnits(ctx context.Context, _ frontline.Params) (*geojson.FeatureCollection, error) {
+	units, err := s.svc.Units(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return overlay.Units(units), nil
+}
+
+// tileLayerNamed returns the tile layer of a name, or a not-found error.
+func tileLayerNamed(name string) (*tileLayer, error) {
+	names := make([]string, len(tileLayers))
+	for i := range tileLayers {
+		if tileLayers[i].name == name {
+			return &tileLayers[i], nil
+		}
+		names[i] = tileLayers[i].name
+	}
+	return nil, fmt.Errorf("%w: no tile layer %q (there are %s)", frontline.ErrNotFound, name, strings.Join(names, ", "))
+}
+
+// tileHandlers serve vector tiles. They keep each layer projected (a
+// tiles.Source, with its simplification per zoom) by what-if settings and
+// data revision, so that a tile missing from the response cache is only
+// cut and encoded.
+type tileHandlers struct {
 	*server
-	sources *memo.Cache[string, *frontline.TileSource]
+	sources *memo.Cache[string, *tiles.Source]
 }
 
 // errEmptyTile is how a build reports a tile with no features; it is
@@ -44,39 +115,26 @@ var errEmptyTile = errors.New("server: empty tile")
 // of the same name, gzip-compressed for clients that accept it. A tile no
 // feature reaches into is answered 204 No Content, with no body. It takes
 // the coverage what-if parameters, as the overlays do.
-func (t *tiles) handleTile(c echo.Context) error {
+func (t *tileHandlers) handleTile(c echo.Context) error {
 	q := c.QueryParams()
 	if err := checkParams(q, coverageParams); err != nil {
 		return err
 	}
-	layer := c.Param("layer")
-	if err := checkTileLayer(layer); err != nil {
+	layer, err := tileLayerNamed(c.Param("layer"))
+	if err != nil {
 		return err
 	}
-	last := c.Param("y.mvt")
-	ys, ok := strings.CutSuffix(last, ".mvt")
-	if !ok {
-		return badParam("y", "a tile's path ends in /{z}/{x}/{y}.mvt, got %q", "/"+c.Param("z")+"/"+c.Param("x")+"/"+last)
-	}
-	var zxy [3]int
-	for i, v := range []struct{ name, s string }{{"z", c.Param("z")}, {"x", c.Param("x")}, {"y", ys}} {
-		n, err := strconv.Atoi(v.s)
-		if err != nil || v.s[0] == '+' || v.s[0] == '-' {
-			return badParam(v.name, "%s must be a whole number, got %q", v.name, v.s)
-		}
-		zxy[i] = n
-	}
-	z, x, y := zxy[0], zxy[1], zxy[2]
-	if err := frontline.CheckTile(z, x, y); err != nil {
+	z, x, y, err := tileAddress(c)
+	if err != nil {
 		return err
 	}
 	p, err := t.svc.ParseParams(q)
 	if err != nil {
 		return err
 	}
-	key := fmt.Sprintf("tile/%s/%d/%d/%d?%s", layer, z, x, y, tileKey(layer, p))
-	err = t.cached(c, frontline.TileDepends(layer), key, func() (*encoded, error) {
-		src, err := t.source(c.Request().Context(), layer, p)
+	key := fmt.Sprintf("tile/%s/%d/%d/%d?%s", layer.name, z, x, y, layer.key(p))
+	err = t.cached(c, layer.deps, key, func(ctx context.Context) (*encoded, error) {
+		src, err := t.source(ctx, layer, p)
 		if err != nil {
 			return nil, err
 		}
@@ -93,6 +151,30 @@ func (t *tiles) handleTile(c echo.Context) error {
 		return c.NoContent(http.StatusNoContent)
 	}
 	return err
+}
+
+// tileAddress reads a tile's z, x and y from the path and checks them.
+func tileAddress(c echo.Context) (z, x, y int, err error) {
+	last := c.Param("y.mvt")
+	ys, ok := strings.CutSuffix(last, ".mvt")
+	if !ok {
+		return 0, 0, 0, badParam("y", "a tile's path ends in /{z}/{x}/{y}.mvt, got %q", "/"+c.Param("z")+"/"+c.Param("x")+"/"+last)
+	}
+	var zxy [3]int
+	for i, v := range []struct{ name, s string }{{"z", c.Param("z")}, {"x", c.Param("x")}, {"y", ys}} {
+		n, err := strconv.Atoi(v.s)
+		if err != nil || v.s[0] == '+' || v.s[0] == '-' {
+			return 0, 0, 0, badParam(v.name, "%s must be a whole number, got %q", v.name, v.s)
+		}
+		zxy[i] = n
+	}
+	var bad *tiles.AddressError
+	if err := tiles.CheckAddress(zxy[0], zxy[1], zxy[2]); errors.As(err, &bad) {
+		return 0, 0, 0, badParam(bad.Field, "%s", bad.Message)
+	} else if err != nil {
+		return 0, 0, 0, err
+	}
+	return zxy[0], zxy[1], zxy[2], nil
 }
 
 // tileJSON is a TileJSON 3.0.0 document.
@@ -117,40 +199,32 @@ type vectorLayer struct {
 	Fields      map[string]string `json:"fields"`
 }
 
-var tileLayerDescriptions = map[string]string{
-	"frontline":   "the line of contact, with its version's properties",
-	"sectors":     "the sectors' pieces of the line, with their coverage and status and simplestyle stroke",
-	"zones":       "the sectors' zones, with their coverage and status and simplestyle stroke and fill",
-	"air-defense": "air-defense range rings",
-	"gaps":        "line pieces no patrol sees and zone parts no air defense covers",
-	"units":       "units: troops and air defense as points, patrols as points or routes, with their properties",
-}
-
 // handleTileJSON describes a layer's tiles as TileJSON 3.0.0. Its tiles
 // URL is absolute, from the request's scheme and host, and keeps the
 // request's what-if parameters.
-func (t *tiles) handleTileJSON(c echo.Context) error {
+func (t *tileHandlers) handleTileJSON(c echo.Context) error {
 	q := c.QueryParams()
 	if err := checkParams(q, coverageParams); err != nil {
 		return err
 	}
-	layer, ok := strings.CutSuffix(c.Param("layer.json"), ".json")
+	name, ok := strings.CutSuffix(c.Param("layer.json"), ".json")
 	if !ok {
 		return fmt.Errorf("%w: no route %s (a layer's TileJSON is /v1/tiles/{layer}.json)", frontline.ErrNotFound, c.Request().URL.Path)
 	}
-	if err := checkTileLayer(layer); err != nil {
+	layer, err := tileLayerNamed(name)
+	if err != nil {
 		return err
 	}
 	p, err := t.svc.ParseParams(q)
 	if err != nil {
 		return err
 	}
-	tmpl := baseURL(c, t.cfg.TrustProxy) + "/v1/tiles/" + layer + "/{z}/{x}/{y}.mvt"
+	tmpl := baseURL(c, t.cfg.TrustProxy) + "/v1/tiles/" + layer.name + "/{z}/{x}/{y}.mvt"
 	if len(q) > 0 {
 		tmpl += "?" + q.Encode()
 	}
-	ctx := c.Request().Context()
-	return t.cached(c, frontline.TileDepends(layer)|frontline.DependsOnLines, "tilejson/"+layer+"?"+p.Key()+"&"+tmpl, func() (*encoded, error) {
+	key := "tilejson/" + layer.name + "?" + p.Key() + "&" + tmpl
+	return t.cached(c, layer.deps|frontline.DependsOnLines, key, func(ctx context.Context) (*encoded, error) {
 		src, err := t.source(ctx, layer, p)
 		if err != nil {
 			return nil, err
@@ -171,41 +245,26 @@ func (t *tiles) handleTileJSON(c echo.Context) error {
 		// The zoom at which the bounds span about one tile.
 		span := math.Max(bounds[2]-bounds[0], bounds[3]-bounds[1])
 		zoom := math.Max(0, math.Min(tileJSONMaxZoom, math.Floor(math.Log2(360/math.Max(span, 1e-9)))))
-		desc := "frontline " + layer + ": " + tileLayerDescriptions[layer] + ". Mapbox Vector Tiles, one layer named " + layer +
+		desc := "frontline " + layer.name + ": " + layer.description + ". Mapbox Vector Tiles, one layer named " + layer.name +
 			"; a tile no feature reaches into is answered 204 No Content."
 		return encodeJSON(mimeJSON, tileJSON{
-			TileJSON: "3.0.0", Name: "frontline " + layer, Description: desc, Scheme: "xyz",
+			TileJSON: "3.0.0", Name: "frontline " + layer.name, Description: desc, Scheme: "xyz",
 			Tiles: []string{tmpl}, MinZoom: 0, MaxZoom: tileJSONMaxZoom, Bounds: bounds,
 			Center:       [3]float64{r6((bounds[0] + bounds[2]) / 2), r6((bounds[1] + bounds[3]) / 2), zoom},
-			VectorLayers: []vectorLayer{{ID: layer, Description: tileLayerDescriptions[layer], MinZoom: 0, MaxZoom: tileJSONMaxZoom, Fields: src.Fields()}},
+			VectorLayers: []vectorLayer{{ID: layer.name, Description: layer.description, MinZoom: 0, MaxZoom: tileJSONMaxZoom, Fields: src.Fields()}},
 		})
 	})
 }
 
 // source returns a layer projected for tiles, made once per what-if
 // settings and revision of the data it is drawn from.
-func (t *tiles) source(ctx context.Context, layer string, p frontline.Params) (*frontline.TileSource, error) {
-	key := layer + "?" + tileKey(layer, p) + "#" + t.svc.Revisions(frontline.TileDepends(layer))
-	return t.sources.Get(key, func() (*frontline.TileSource, error) { return t.svc.TileSource(ctx, layer, p) })
-}
-
-// tileKey is the part of the settings a layer depends on: the line only
-// needs its version, the units nothing.
-func tileKey(layer string, p frontline.Params) string {
-	switch layer {
-	case "frontline":
-		return "version=" + strconv.Itoa(p.Version) + "&at=" + p.At.UTC().Format(time.RFC3339Nano)
-	case "units":
-		return ""
-	}
-	return p.Key()
-}
-
-func checkTileLayer(layer string) error {
-	for _, l := range frontline.TileLayers {
-		if l == layer {
-			return nil
+func (t *tileHandlers) source(ctx context.Context, layer *tileLayer, p frontline.Params) (*tiles.Source, error) {
+	key := layer.name + "?" + layer.key(p) + "#" + t.svc.Revisions(layer.deps)
+	return t.sources.Get(key, func() (*tiles.Source, error) {
+		fc, err := layer.draw(t.server, ctx, p)
+		if err != nil {
+			return nil, err
 		}
-	}
-	return fmt.Errorf("%w: no tile layer %q (there are %s)", frontline.ErrNotFound, layer, strings.Join(frontline.TileLayers, ", "))
+		return tiles.NewSource(layer.name, fc), nil
+	})
 }

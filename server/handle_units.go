@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -32,8 +33,8 @@ func (s *server) handleUnits(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.cached(c, frontline.DependsOnUnits, "units?kind="+kind+"&"+shapeKey, func() (*encoded, error) {
-		units, err := s.svc.Units(c.Request().Context())
+	return s.cached(c, frontline.DependsOnUnits, "units?kind="+kind+"&"+shapeKey, func(ctx context.Context) (*encoded, error) {
+		units, err := s.svc.Units(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -58,8 +59,8 @@ func (s *server) handleUnit(c echo.Context) error {
 	}
 	// Read the unit inside the build, after the revision in the key was
 	// taken: read before it, a write in between would be cached as new.
-	return s.cached(c, frontline.DependsOnUnits, "unit/"+id, func() (*encoded, error) {
-		u, err := s.svc.Unit(c.Request().Context(), id)
+	return s.cached(c, frontline.DependsOnUnits, "unit/"+id, func(ctx context.Context) (*encoded, error) {
+		u, err := s.svc.Unit(ctx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -77,7 +78,7 @@ func parseUnitBody(c echo.Context, pathID string) (*frontline.Unit, error) {
 	// Before withID re-encodes the body, which would merge repeated names.
 	// (Text that is not JSON is left to the parser, which says where.)
 	var dup *frontline.InputError
-	if err := frontline.CheckDuplicateKeys(body); errors.As(err, &dup) && dup.Code == "duplicate_key" {
+	if err := frontline.CheckDuplicateKeys(body); errors.As(err, &dup) && dup.Code == frontline.CodeDuplicateKey {
 		return nil, err
 	}
 	var probe struct {
@@ -99,7 +100,7 @@ func parseUnitBody(c echo.Context, pathID string) (*frontline.Unit, error) {
 		return nil, err
 	}
 	if pathID != "" && u.ID != pathID {
-		return nil, &frontline.InputError{Code: "id_mismatch", At: frontline.Location{Feature: -1, Part: -1, Vertex: -1, Field: "id"},
+		return nil, &frontline.InputError{Code: frontline.CodeIDMismatch, At: frontline.FieldAt("id"),
 			Message: fmt.Sprintf("the feature's id %q differs from the id %q in the path", u.ID, pathID)}
 	}
 	return u, nil
@@ -201,7 +202,7 @@ func ifMatch(c echo.Context) frontline.Precondition[*frontline.Unit] {
 		if cur != nil {
 			what = "the unit has changed since"
 		}
-		return &apiError{status: http.StatusPreconditionFailed, code: "precondition_failed",
+		return &apiError{status: http.StatusPreconditionFailed, code: codePreconditionFailed,
 			msg: "If-Match " + header + " does not match: " + what + "; read it again (GET) and retry with its ETag"}
 	}
 }
@@ -244,30 +245,15 @@ func (s *server) handleImportUnits(c echo.Context) error {
 	case "", "application/json", "application/geo+json", "application/x-ndjson", "application/geo+json-seq":
 		units, err = frontline.ParseUnits(body)
 	default:
-		return &apiError{status: http.StatusUnsupportedMediaType, code: "unsupported_media_type",
+		return &apiError{status: http.StatusUnsupportedMediaType, code: codeUnsupportedMediaType,
 			msg: "send units as application/geo+json (a FeatureCollection), application/x-ndjson or text/csv, not " + ctype}
 	}
 	if err != nil {
 		return err
 	}
-	before, err := s.svc.Units(c.Request().Context())
+	out, err := s.svc.PutUnits(c.Request().Context(), units, replace)
 	if err != nil {
 		return err
-	}
-	created, err := s.svc.PutUnits(c.Request().Context(), units, replace)
-	if err != nil {
-		return err
-	}
-	out := map[string]int{"created": 0, "updated": 0, "deleted": 0}
-	for _, cr := range created {
-		if cr {
-			out["created"]++
-		} else {
-			out["updated"]++
-		}
-	}
-	if replace {
-		out["deleted"] = len(before) - out["updated"]
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -279,8 +265,4 @@ func unitBound(u *frontline.Unit) (b orb.Bound) {
 		b = b.Extend(p.Point())
 	}
 	return b
-}
-
-func sprintf(format string, args ...any) string {
-	return strings.TrimSpace(fmt.Sprintf(format, args...))
 }

@@ -88,11 +88,11 @@ func (s *server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		if key == nil {
-			return &apiError{status: http.StatusUnauthorized, code: "unauthorized",
+			return &apiError{status: http.StatusUnauthorized, code: codeUnauthorized,
 				msg: "this request needs an API key with role " + need.String() + " (Authorization: Bearer KEY)"}
 		}
 		if key.Role < need {
-			return &apiError{status: http.StatusForbidden, code: "forbidden",
+			return &apiError{status: http.StatusForbidden, code: codeForbidden,
 				msg: "API key " + key.ID + " has role " + key.Role.String() + "; this request needs " + need.String()}
 		}
 		return next(c)

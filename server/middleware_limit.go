@@ -91,6 +91,6 @@ func (s *server) limitRate(next echo.HandlerFunc) echo.HandlerFunc {
 func tooMany(c echo.Context, d time.Duration) error {
 	secs := int(math.Ceil(d.Seconds()))
 	c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
-	return &apiError{status: http.StatusTooManyRequests, code: "rate_limited",
+	return &apiError{status: http.StatusTooManyRequests, code: codeRateLimited,
 		msg: "too many requests; retry after " + strconv.Itoa(secs) + " s"}
 }

@@ -11,8 +11,10 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 
 	"frontline"
+	"frontline/overlay"
 )
 
 // ogcFeature is one item of an OGC collection. load returns its GeoJSON
@@ -126,7 +128,7 @@ func (s *server) ogcLines(ctx context.Context, when timeFilter) ([]ogcFeature, e
 			if err != nil {
 				return nil, orb.Bound{}, err
 			}
-			f := lineFeature(lv, frontline.Shape{})
+			f := lineFeature(lv, overlay.Options{})
 			realNumbers(f["properties"].(map[string]any))
 			return f, lineBound(lv), nil
 		}}
@@ -150,9 +152,9 @@ func (s *server) ogcParams(when timeFilter) (p frontline.Params, ok bool) {
 	return p, true
 }
 
-// ogcShape is how sector geometries are drawn: as computed, to six
+// ogcOptions are how sector geometries are drawn: as computed, to six
 // decimals (about 0.1 m), like the /v1 reads by default.
-var ogcShape = frontline.Shape{Precision: 6}
+var ogcOptions = overlay.Options{Precision: 6}
 
 func (s *server) ogcSectors(zones bool) func(context.Context, timeFilter) ([]ogcFeature, error) {
 	return func(ctx context.Context, when timeFilter) ([]ogcFeature, error) {
@@ -160,7 +162,7 @@ func (s *server) ogcSectors(zones bool) func(context.Context, timeFilter) ([]ogc
 		if !ok {
 			return nil, nil
 		}
-		fc, err := s.svc.Sectors(ctx, p, zones, ogcShape)
+		fc, err := s.drawSectors(ctx, p, zones, ogcOptions)
 		if err != nil {
 			return nil, err
 		}
@@ -173,7 +175,7 @@ func (s *server) ogcCoverage(ctx context.Context, when timeFilter) ([]ogcFeature
 	if !ok {
 		return nil, nil
 	}
-	fc, err := s.svc.Overlay(ctx, "sectors", p, ogcShape)
+	fc, err := s.drawOverlay(ctx, "sectors", p, ogcOptions)
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +194,7 @@ func (s *server) ogcUnits(ctx context.Context, _ timeFilter) ([]ogcFeature, erro
 	return out, nil
 }
 
-func ogcFeatures(fc *frontline.FeatureCollection) []ogcFeature {
+func ogcFeatures(fc *geojson.FeatureCollection) []ogcFeature {
 	out := make([]ogcFeature, len(fc.Features))
 	for i, f := range fc.Features {
 		realNumbers(f.Properties)

@@ -11,6 +11,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"frontline"
+	"frontline/overlay"
 )
 
 // Paging bounds of the OGC items: OGC's default page, and the largest one
@@ -131,7 +132,7 @@ func validVersions(vs []*frontline.LineVersion, tf timeFilter) []*frontline.Line
 
 // itemsQuery is a parsed items request.
 type itemsQuery struct {
-	shape  frontline.Shape // only its bbox is used
+	shape  overlay.Options // only its bbox is used
 	limit  int
 	offset int
 	when   timeFilter

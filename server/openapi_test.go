@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -22,12 +23,6 @@ func (emptyStore) AddLines(context.Context, []*frontline.LineInput, time.Time) (
 }
 func (emptyStore) Lines(context.Context) ([]*frontline.LineVersion, error) { return nil, nil }
 func (emptyStore) Line(context.Context, int) (*frontline.LineVersion, error) {
-	return nil, frontline.ErrNotFound
-}
-func (emptyStore) LineAt(context.Context, time.Time) (*frontline.LineVersion, error) {
-	return nil, frontline.ErrNotFound
-}
-func (emptyStore) CurrentLine(context.Context) (*frontline.LineVersion, error) {
 	return nil, frontline.ErrNotFound
 }
 func (emptyStore) Initialised(context.Context) (bool, error)            { return false, nil }
@@ -90,6 +85,35 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 			if !served[method+" "+path] {
 				t.Errorf("openapi.json describes %s %s, which is not served", method, path)
 			}
+		}
+	}
+}
+
+// The reads that take the coverage settings document every one of them,
+// by the names of the one settings table, in its order.
+func TestOpenAPIDocumentsEverySetting(t *testing.T) {
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Parameters []struct {
+				Name string `json:"name"`
+				In   string `json:"in"`
+			} `json:"parameters"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(openAPI, &doc); err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Join(frontline.SettingNames(true), ",")
+	for _, path := range []string{"/v1/sectors", "/v1/coverage", "/v1/coverage/{sector}", "/v1/overlays/{name}",
+		"/v1/tiles/{layer}/{z}/{x}/{y}.mvt", "/v1/tiles/{layer}.json"} {
+		var got []string
+		for _, p := range doc.Paths[path]["get"].Parameters {
+			if p.In == "query" && slices.Contains(frontline.SettingNames(true), p.Name) {
+				got = append(got, p.Name)
+			}
+		}
+		if strings.Join(got, ",") != want {
+			t.Errorf("GET %s documents the settings %v, want %s", path, got, want)
 		}
 	}
 }

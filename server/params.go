@@ -15,16 +15,18 @@ import (
 	"github.com/paulmach/orb"
 
 	"frontline"
+	"frontline/overlay"
 )
 
 func badParam(field, format string, args ...any) error {
-	return &frontline.InputError{Code: "bad_parameter", Message: sprintf(format, args...),
-		At: frontline.Location{Feature: -1, Part: -1, Vertex: -1, Field: field}}
+	return frontline.BadParameter(field, format, args...)
 }
 
-// parseShape reads bbox, simplify (metres) or zoom, and precision.
-func parseShape(q url.Values) (frontline.Shape, string, error) {
-	sh := frontline.Shape{Precision: 6}
+// parseShape reads how a GeoJSON answer is drawn: bbox, simplify
+// (metres) or zoom, and precision. The text it returns names them for
+// cache keys.
+func parseShape(q url.Values) (overlay.Options, string, error) {
+	sh := overlay.Options{Precision: 6}
 	var key strings.Builder
 	if v := q.Get("bbox"); v != "" {
 		parts := strings.Split(v, ",")
@@ -71,13 +73,12 @@ func parseShape(q url.Values) (frontline.Shape, string, error) {
 	return sh, key.String(), nil
 }
 
-// known lists the query parameters each kind of read takes; anything else
-// is refused, so that a misspelt "what if" never silently answers with
-// the defaults.
+// The query parameters of the coverage settings and of the drawing of a
+// GeoJSON answer. checkParams refuses anything a read does not take, so
+// that a misspelt "what if" never silently answers with the defaults.
 var (
-	coverageParams = []string{"sector_km", "sectors", "depth_km", "side", "required_per_km",
-		"troops_ok", "air_defense_ok", "patrol_ok", "version", "at"}
-	shapeParams = []string{"bbox", "simplify", "zoom", "precision"}
+	coverageParams = frontline.SettingNames(true)
+	shapeParams    = []string{"bbox", "simplify", "zoom", "precision"}
 )
 
 func checkParams(q url.Values, allowed ...[]string) error {
@@ -127,7 +128,7 @@ func readBody(c echo.Context) ([]byte, error) {
 	if h := c.Request().Header.Get("Content-Type"); h != "" {
 		ctype, _, err := mime.ParseMediaType(h)
 		if err != nil || !slices.Contains(allowed, ctype) {
-			return nil, &apiError{status: http.StatusUnsupportedMediaType, code: "unsupported_media_type",
+			return nil, &apiError{status: http.StatusUnsupportedMediaType, code: codeUnsupportedMediaType,
 				msg: fmt.Sprintf("Content-Type %q is not accepted here; send %s", h, strings.Join(allowed, ", "))}
 		}
 	}

@@ -158,7 +158,7 @@ func (s *server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 func errTooLarge(limit int64) error {
-	return &apiError{status: http.StatusRequestEntityTooLarge, code: "too_large",
+	return &apiError{status: http.StatusRequestEntityTooLarge, code: codeTooLarge,
 		msg: "request body is larger than the limit of " + strconv.FormatInt(limit, 10) + " bytes"}
 }
 
@@ -179,12 +179,34 @@ type errorBody struct {
 	} `json:"error"`
 }
 
-// statusOf maps an input error's code to 400 (the request is malformed)
-// or 422 (well-formed, but breaks a rule of the data).
-var badRequestCodes = map[string]bool{
-	"not_json": true, "not_geojson": true, "bad_parameter": true, "empty": true, "bad_csv": true,
-	"not_feature_collection": true, "not_feature": true, "unsupported_media_type": true, "duplicate_key": true,
+// inputStatus maps the code of a refused input to its status: 400 when
+// the request is malformed, 413 when it is too large, 409 when it
+// conflicts with what is stored; otherwise 422 (well-formed, but it breaks
+// a rule of the data).
+var inputStatus = map[frontline.Code]int{
+	frontline.CodeNotJSON: http.StatusBadRequest, frontline.CodeNotGeoJSON: http.StatusBadRequest,
+	frontline.CodeDuplicateKey: http.StatusBadRequest, frontline.CodeEmpty: http.StatusBadRequest,
+	frontline.CodeBadCSV: http.StatusBadRequest, frontline.CodeNotFeatureCollection: http.StatusBadRequest,
+	frontline.CodeNotFeature: http.StatusBadRequest, frontline.CodeBadParameter: http.StatusBadRequest,
+	frontline.CodeTooManyFeatures: http.StatusRequestEntityTooLarge, frontline.CodeTooManyVertices: http.StatusRequestEntityTooLarge,
+	frontline.CodeLengthChange: http.StatusConflict,
 }
+
+// Codes of errors only HTTP knows (the domain's are frontline.Code).
+const (
+	codeInternal             = "internal"
+	codeNotFound             = "not_found"
+	codeConflict             = "conflict"
+	codeUnauthorized         = "unauthorized"
+	codeForbidden            = "forbidden"
+	codeBusy                 = "busy"
+	codeTooLarge             = "too_large"
+	codeUnsupportedMediaType = "unsupported_media_type"
+	codePreconditionFailed   = "precondition_failed"
+	codeRateLimited          = "rate_limited"
+	codeMethodNotAllowed     = "method_not_allowed"
+	codeBadRequest           = "bad_request"
+)
 
 // handleError writes every error as {"error": {...}}; it is the one place
 // that maps errors to statuses.
@@ -194,7 +216,7 @@ func (s *server) handleError(err error, c echo.Context) {
 	}
 	var body errorBody
 	status := http.StatusInternalServerError
-	body.Error.Code, body.Error.Message = "internal", "internal error"
+	body.Error.Code, body.Error.Message = codeInternal, "internal error"
 	var in *frontline.InputError
 	var ae *apiError
 	var he *echo.HTTPError
@@ -202,17 +224,10 @@ func (s *server) handleError(err error, c echo.Context) {
 	switch {
 	case errors.As(err, &in):
 		status = http.StatusUnprocessableEntity
-		if badRequestCodes[in.Code] {
-			status = http.StatusBadRequest
+		if st, ok := inputStatus[in.Code]; ok {
+			status = st
 		}
-		switch in.Code {
-		case "too_many_features", "too_many_vertices":
-			status = http.StatusRequestEntityTooLarge
-		case "length_change":
-			// The data is fine; it conflicts with the line stored.
-			status = http.StatusConflict
-		}
-		body.Error.Code, body.Error.Message = in.Code, in.Error()
+		body.Error.Code, body.Error.Message = string(in.Code), in.Error()
 		d := map[string]any{}
 		if in.At.Feature >= 0 {
 			d["feature"] = in.At.Feature
@@ -230,21 +245,19 @@ func (s *server) handleError(err error, c echo.Context) {
 			body.Error.Details = d
 		}
 	case errors.As(err, &mbe):
-		status, body.Error.Code = http.StatusRequestEntityTooLarge, "too_large"
+		status, body.Error.Code = http.StatusRequestEntityTooLarge, codeTooLarge
 		body.Error.Message = "request body is larger than the limit of " + strconv.FormatInt(mbe.Limit, 10) + " bytes"
 	case errors.As(err, &ae):
 		status, body.Error.Code, body.Error.Message = ae.status, ae.code, ae.msg
 	case errors.Is(err, frontline.ErrNotFound):
-		status, body.Error.Code, body.Error.Message = http.StatusNotFound, "not_found", trimKind(err)
+		status, body.Error.Code, body.Error.Message = http.StatusNotFound, codeNotFound, trimKind(err)
 	case errors.Is(err, frontline.ErrConflict):
-		status, body.Error.Code, body.Error.Message = http.StatusConflict, "conflict", trimKind(err)
+		status, body.Error.Code, body.Error.Message = http.StatusConflict, codeConflict, trimKind(err)
 	case errors.Is(err, frontline.ErrUnauthorized):
-		status, body.Error.Code, body.Error.Message = http.StatusUnauthorized, "unauthorized", trimKind(err)
+		status, body.Error.Code, body.Error.Message = http.StatusUnauthorized, codeUnauthorized, trimKind(err)
 	case errors.Is(err, frontline.ErrBusy):
 		c.Response().Header().Set("Retry-After", "5")
-		status, body.Error.Code, body.Error.Message = http.StatusServiceUnavailable, "busy", trimKind(err)
-	case errors.Is(err, frontline.ErrTooLarge):
-		status, body.Error.Code, body.Error.Message = http.StatusRequestEntityTooLarge, "too_large", trimKind(err)
+		status, body.Error.Code, body.Error.Message = http.StatusServiceUnavailable, codeBusy, trimKind(err)
 	case errors.As(err, &he):
 		status = he.Code
 		body.Error.Code = codeForStatus(he.Code)
@@ -270,7 +283,7 @@ func (s *server) handleError(err error, c echo.Context) {
 // the store's package prefix from a message shown to a client.
 func trimKind(err error) string {
 	msg := err.Error()
-	for _, k := range []error{frontline.ErrNotFound, frontline.ErrConflict, frontline.ErrTooLarge, frontline.ErrUnauthorized, frontline.ErrBusy} {
+	for _, k := range []error{frontline.ErrNotFound, frontline.ErrConflict, frontline.ErrUnauthorized, frontline.ErrBusy} {
 		msg = strings.TrimPrefix(msg, k.Error()+": ")
 		msg = strings.TrimSuffix(msg, ": "+k.Error())
 	}
@@ -280,18 +293,18 @@ func trimKind(err error) string {
 func codeForStatus(status int) string {
 	switch status {
 	case http.StatusNotFound:
-		return "not_found"
+		return codeNotFound
 	case http.StatusMethodNotAllowed:
-		return "method_not_allowed"
+		return codeMethodNotAllowed
 	case http.StatusRequestEntityTooLarge:
-		return "too_large"
+		return codeTooLarge
 	case http.StatusUnsupportedMediaType:
-		return "unsupported_media_type"
+		return codeUnsupportedMediaType
 	}
 	if status >= 500 {
-		return "internal"
+		return codeInternal
 	}
-	return "bad_request"
+	return codeBadRequest
 }
 
 func (s *server) handleHealth(c echo.Context) error {

@@ -386,3 +386,21 @@ func TestDemoRemoveCommand(t *testing.T) {
 		t.Errorf("audit: %s", r.body)
 	}
 }
+
+// TestUnitsBulkCounts checks what a bulk import of units says it did,
+// counted in the same write.
+func TestUnitsBulkCounts(t *testing.T) {
+	s := serve(t, filepath.Join(t.TempDir(), "f.db"))
+	csv := readFile(t, "../../examples/units.csv")
+	for _, tc := range []struct{ query, want string }{
+		{"?mode=replace", `{"created":7,"deleted":212,"updated":0}`}, // the demo units go
+		{"?mode=replace", `{"created":0,"deleted":0,"updated":7}`},
+		{"", `{"created":0,"deleted":0,"updated":7}`},
+	} {
+		r := s.do(t, "POST", s.url+"/v1/units/bulk"+tc.query, "text/csv", csv)
+		want(t, r, 200)
+		if got := string(bytes.TrimSpace(r.body)); got != tc.want {
+			t.Errorf("bulk%s answered %s, want %s", tc.query, got, tc.want)
+		}
+	}
+}

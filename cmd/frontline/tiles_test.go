@@ -14,11 +14,14 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
 	"github.com/paulmach/orb/planar"
 	"google.golang.org/protobuf/encoding/protowire"
 
 	"frontline"
+	"frontline/overlay"
+	"frontline/tiles"
 )
 
 // mvtLayer is a decoded Mapbox Vector Tile layer. The decoder is written
@@ -228,7 +231,7 @@ func readTile(t *testing.T, url string) (response, mvtLayer) {
 func tileAt(p orb.Point, z int) (maptile.Tile, orb.Point) {
 	tl := maptile.At(p, maptile.Zoom(z))
 	f := maptile.Fraction(p, maptile.Zoom(z))
-	return tl, orb.Point{(f[0] - float64(tl.X)) * frontline.TileExtent, (f[1] - float64(tl.Y)) * frontline.TileExtent}
+	return tl, orb.Point{(f[0] - float64(tl.X)) * tiles.Extent, (f[1] - float64(tl.Y)) * tiles.Extent}
 }
 
 // someVertex picks a vertex from the middle of a GeoJSON geometry.
@@ -266,6 +269,17 @@ func wantTileValue(v any) (any, bool) {
 	return v, true
 }
 
+// tileLayers are the layers served as vector tiles, each with the GeoJSON
+// read that serves the same features.
+var tileLayers = []struct{ layer, geojson string }{
+	{"frontline", "/v1/frontline"},
+	{"sectors", "/v1/overlays/sectors"},
+	{"zones", "/v1/overlays/zones"},
+	{"air-defense", "/v1/overlays/air-defense"},
+	{"gaps", "/v1/overlays/gaps"},
+	{"units", "/v1/units"},
+}
+
 // Every layer at zoom 10 over one of its features: the feature is there
 // with its properties as the GeoJSON reads give them, its geometry passes
 // where the GeoJSON's does, everything stays within the tile and its
@@ -273,14 +287,7 @@ func wantTileValue(v any) (any, bool) {
 // without gzip, and a tile over the Atlantic is 204.
 func TestTiles(t *testing.T) {
 	s := serve(t, filepath.Join(t.TempDir(), "f.db"))
-	for _, tc := range []struct{ layer, geojson string }{
-		{"frontline", "/v1/frontline"},
-		{"sectors", "/v1/overlays/sectors"},
-		{"zones", "/v1/overlays/zones"},
-		{"air-defense", "/v1/overlays/air-defense"},
-		{"gaps", "/v1/overlays/gaps"},
-		{"units", "/v1/units"},
-	} {
+	for _, tc := range tileLayers {
 		t.Run(tc.layer, func(t *testing.T) {
 			doc := get(t, s.url+tc.geojson).json(t)
 			feats, ok := doc["features"].([]any)
@@ -297,7 +304,7 @@ func TestTiles(t *testing.T) {
 				t.Errorf("layer %q, extent %d, version %d", l.name, l.extent, l.version)
 			}
 			var found *mvtFeature
-			lo, hi := -float64(frontline.TileBuffer), float64(frontline.TileExtent+frontline.TileBuffer)
+			lo, hi := -float64(tiles.Buffer), float64(tiles.Extent+tiles.Buffer)
 			for i, f := range l.features {
 				if f.props["id"] == id {
 					found = &l.features[i]
@@ -333,7 +340,7 @@ func TestTiles(t *testing.T) {
 					d = math.Min(d, planar.DistanceFromSegment(path[i], path[i+1], p))
 				}
 			}
-			if d > frontline.TileTolerance+1 {
+			if d > tiles.Tolerance+1 {
 				t.Errorf("vertex %v is %.1f tile units from the feature's geometry", at, d)
 			}
 			t.Logf("%s: %d features, %d bytes sent", url, len(l.features), len(r.body))
@@ -423,8 +430,8 @@ func TestTileJSON(t *testing.T) {
 	}
 
 	// Every layer has one.
-	for _, layer := range frontline.TileLayers {
-		want(t, get(t, s.url+"/v1/tiles/"+layer+".json"), 200)
+	for _, l := range tileLayers {
+		want(t, get(t, s.url+"/v1/tiles/"+l.layer+".json"), 200)
 	}
 }
 
@@ -482,10 +489,11 @@ func TestTilesFollowWrites(t *testing.T) {
 	want(t, get(t, s.url+"/v1/tiles/frontline/4/9/5.mvt", "If-None-Match", line.header.Get("ETag")), 304)
 }
 
-// benchSource is the service over the default data with its coverage
-// computed, as after the GeoJSON reads, and the zoom-8 tiles the line
-// passes through.
-func benchSource(b *testing.B) (*frontline.Service, []maptile.Tile) {
+// benchLayers draws every tile layer from the service over the default
+// data with its coverage computed, as after the GeoJSON reads, as the
+// server draws them (server/handle_tiles.go); it also returns the zoom-8
+// tiles the line passes through.
+func benchLayers(b *testing.B) (map[string]func() *geojson.FeatureCollection, []maptile.Tile) {
 	ctx := context.Background()
 	svc, done, err := openService(ctx, filepath.Join(b.TempDir(), "f.db"))
 	if err != nil {
@@ -495,26 +503,46 @@ func benchSource(b *testing.B) (*frontline.Service, []maptile.Tile) {
 	if err := loadDefaults(ctx, svc); err != nil {
 		b.Fatal(err)
 	}
-	for _, name := range frontline.Overlays {
-		if _, err := svc.Overlay(ctx, name, frontline.DefaultParams(), frontline.Shape{}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	_, line, err := svc.Line(ctx, frontline.DefaultParams())
+	p := frontline.DefaultParams()
+	lv, line, err := svc.Line(ctx, p)
 	if err != nil {
 		b.Fatal(err)
 	}
+	rep, c, err := svc.Coverage(ctx, p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	zones, err := svc.ZonePolygons(ctx, c)
+	if err != nil {
+		b.Fatal(err)
+	}
+	units, err := svc.Units(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	gaps, err := svc.AirDefenseGaps(ctx, c, units)
+	if err != nil {
+		b.Fatal(err)
+	}
+	draw := map[string]func() *geojson.FeatureCollection{
+		"frontline":   func() *geojson.FeatureCollection { return overlay.Line(lv, line) },
+		"sectors":     func() *geojson.FeatureCollection { return overlay.Coverage(rep, c, nil) },
+		"zones":       func() *geojson.FeatureCollection { return overlay.Coverage(rep, c, zones) },
+		"air-defense": func() *geojson.FeatureCollection { return overlay.AirDefense(units) },
+		"gaps":        func() *geojson.FeatureCollection { return overlay.Gaps(rep, c, gaps) },
+		"units":       func() *geojson.FeatureCollection { return overlay.Units(units) },
+	}
 	seen := map[maptile.Tile]bool{}
-	var tiles []maptile.Tile
+	var zoom8 []maptile.Tile
 	for _, part := range line.Parts() {
 		for _, p := range part {
 			if tl := maptile.At(p, 8); !seen[tl] {
 				seen[tl] = true
-				tiles = append(tiles, tl)
+				zoom8 = append(zoom8, tl)
 			}
 		}
 	}
-	return svc, tiles
+	return draw, zoom8
 }
 
 // BenchmarkTileMiss makes zoom-8 tiles over the line as a server with
@@ -522,19 +550,15 @@ func benchSource(b *testing.B) (*frontline.Service, []maptile.Tile) {
 // the zoom, cuts the tile, encodes it and compresses it (as the response
 // cache does, at gzip.BestSpeed).
 func BenchmarkTileMiss(b *testing.B) {
-	svc, tiles := benchSource(b)
-	ctx := context.Background()
-	for _, layer := range frontline.TileLayers {
-		b.Run(layer, func(b *testing.B) {
+	draw, zoom8 := benchLayers(b)
+	for _, l := range tileLayers {
+		b.Run(l.layer, func(b *testing.B) {
 			var plain, zipped int
 			var buf bytes.Buffer
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
-				src, err := svc.TileSource(ctx, layer, frontline.DefaultParams())
-				if err != nil {
-					b.Fatal(err)
-				}
-				tl := tiles[i%len(tiles)]
+				src := tiles.NewSource(l.layer, draw[l.layer]())
+				tl := zoom8[i%len(zoom8)]
 				tile, err := src.Tile(8, int(tl.X), int(tl.Y))
 				if err != nil {
 					b.Fatal(err)
@@ -556,14 +580,11 @@ func BenchmarkTileMiss(b *testing.B) {
 // layer already projected and simplified: a tile missing from the
 // response cache while its layer is kept.
 func BenchmarkTileCut(b *testing.B) {
-	svc, tiles := benchSource(b)
-	for _, layer := range frontline.TileLayers {
-		b.Run(layer, func(b *testing.B) {
-			src, err := svc.TileSource(context.Background(), layer, frontline.DefaultParams())
-			if err != nil {
-				b.Fatal(err)
-			}
-			for _, tl := range tiles { // simplified for the zoom
+	draw, zoom8 := benchLayers(b)
+	for _, l := range tileLayers {
+		b.Run(l.layer, func(b *testing.B) {
+			src := tiles.NewSource(l.layer, draw[l.layer]())
+			for _, tl := range zoom8 { // simplified for the zoom
 				if _, err := src.Tile(8, int(tl.X), int(tl.Y)); err != nil {
 					b.Fatal(err)
 				}
@@ -572,7 +593,7 @@ func BenchmarkTileCut(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				tl := tiles[i%len(tiles)]
+				tl := zoom8[i%len(zoom8)]
 				tile, err := src.Tile(8, int(tl.X), int(tl.Y))
 				if err != nil {
 					b.Fatal(err)

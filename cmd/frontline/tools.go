@@ -232,17 +232,15 @@ func runUnits(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer closeStore()
-	created, err := svc.PutUnits(frontline.WithActor(ctx, "cli"), units, *replace)
+	w, err := svc.PutUnits(frontline.WithActor(ctx, "cli"), units, *replace)
 	if err != nil {
 		return err
 	}
-	n := 0
-	for _, c := range created {
-		if c {
-			n++
-		}
+	fmt.Fprintf(stdout, "imported %d units: %d new, %d updated", len(units), w.Created, w.Updated)
+	if *replace {
+		fmt.Fprintf(stdout, ", %d deleted", w.Deleted)
 	}
-	fmt.Fprintf(stdout, "imported %d units: %d new, %d updated\n", len(units), n, len(units)-n)
+	fmt.Fprintln(stdout)
 	return nil
 }
 
@@ -252,9 +250,9 @@ func runCoverage(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	dbPath := fs.String("db", "frontline.db", "SQLite database file")
 	format := fs.String("format", "json", "json or csv")
 	q := url.Values{}
-	for _, name := range []string{"sector_km", "sectors", "depth_km", "side", "required_per_km", "version", "at"} {
-		fs.Func(strings.ReplaceAll(name, "_", "-"), "the "+name+" setting (see the README)", func(v string) error {
-			q.Set(name, v)
+	for _, st := range frontline.Settings {
+		fs.Func(strings.ReplaceAll(st.Name, "_", "-"), st.Help, func(v string) error {
+			q.Set(st.Name, v)
 			return nil
 		})
 	}

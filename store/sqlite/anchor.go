@@ -10,6 +10,7 @@ import (
 
 	"frontline"
 	"frontline/geo"
+	"frontline/store/audit"
 )
 
 // Anchors returns the anchors in the order they were set.
@@ -66,7 +67,7 @@ func (db *DB) SetAnchors(ctx context.Context, anchors []geo.Anchor) error {
 			}
 			names[i] = a.Name
 		}
-		return listed(names), nil
+		return audit.Listed(names), nil
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: set anchors: %w", err)

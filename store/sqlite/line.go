@@ -10,7 +10,10 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/paulmach/orb"
+
 	"frontline"
+	"frontline/store/audit"
 )
 
 // detail says how much of a line version a query reads: the geometry is
@@ -24,7 +27,7 @@ const (
 )
 
 func lineColumns(d detail) string {
-	const meta = "version, valid_from, source, imported_at, length_km, vertices, parts, hash, demo"
+	const meta = "version, valid_from, source, imported_at, length_km, vertices, parts, hash, demo, bbox"
 	switch d {
 	case withProperties:
 		return meta + ", properties"
@@ -43,9 +46,9 @@ func scanLine(row scanner, d detail) (*frontline.LineVersion, error) {
 	var (
 		l                     frontline.LineVersion
 		validFrom, importedAt string
-		props, geometry       []byte
+		props, geometry, bbox []byte
 	)
-	dest := []any{&l.Version, &validFrom, &l.Source, &importedAt, &l.LengthKm, &l.Vertices, &l.Parts, &l.Hash, &l.Demo}
+	dest := []any{&l.Version, &validFrom, &l.Source, &importedAt, &l.LengthKm, &l.Vertices, &l.Parts, &l.Hash, &l.Demo, &bbox}
 	if d >= withProperties {
 		dest = append(dest, &props)
 	}
@@ -59,6 +62,11 @@ func scanLine(row scanner, d detail) (*frontline.LineVersion, error) {
 	if l.ValidFrom, err = parseTime(validFrom); err != nil {
 		return nil, fmt.Errorf("line version %d: %w", l.Version, err)
 	}
+	var b [4]float64
+	if err := json.Unmarshal(bbox, &b); err != nil {
+		return nil, fmt.Errorf("line version %d: bbox %q: %w", l.Version, bbox, err)
+	}
+	l.BBox = orb.Bound{Min: orb.Point{b[0], b[1]}, Max: orb.Point{b[2], b[3]}}
 	if l.ImportedAt, err = parseTime(importedAt); err != nil {
 		return nil, fmt.Errorf("line version %d: %w", l.Version, err)
 	}
@@ -113,7 +121,7 @@ func (db *DB) AddLines(ctx context.Context, lines []*frontline.LineInput, import
 				return "", fmt.Errorf("line %d: %w", i, err)
 			}
 		}
-		return lineImportTarget(results), nil
+		return audit.LineImport(results), nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: add lines: %w", err)
@@ -135,7 +143,7 @@ func prepareAdder(ctx context.Context, tx *sql.Tx) (*adder, error) {
 	}{
 		{&a.current, "SELECT " + lineColumns(withProperties) + " FROM line_versions WHERE " + inService + " AND valid_from <= ? ORDER BY valid_from DESC, version DESC LIMIT 1"},
 		{&a.same, "SELECT " + lineColumns(withProperties) + " FROM line_versions WHERE " + inService + " AND hash = ? AND valid_from = ? ORDER BY version LIMIT 1"},
-		{&a.insert, "INSERT INTO line_versions (valid_from, source, imported_at, length_km, vertices, parts, hash, geometry, properties, demo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+		{&a.insert, "INSERT INTO line_versions (valid_from, source, imported_at, length_km, vertices, parts, hash, geometry, properties, demo, bbox) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
 	} {
 		stmt, err := tx.PrepareContext(ctx, s.query)
 		if err != nil {
@@ -213,7 +221,12 @@ func (a *adder) add(ctx context.Context, in *frontline.LineInput, imported strin
 		Parts:    len(in.Parts),
 		Hash:     hash,
 		Demo:     in.IsDemo(),
+		BBox:     in.Bound(),
 		Coords:   in.Parts,
+	}
+	bbox, err := json.Marshal([4]float64{l.BBox.Min[0], l.BBox.Min[1], l.BBox.Max[0], l.BBox.Max[1]})
+	if err != nil {
+		return frontline.LineResult{}, fmt.Errorf("bbox: %w", err)
 	}
 	// Read back what is stored rather than keep the inputs, so the result
 	// equals what Line returns later (UTC, no monotonic clock, JSON
@@ -227,7 +240,7 @@ func (a *adder) add(ctx context.Context, in *frontline.LineInput, imported strin
 	if l.Properties, err = decodeProperties(propsJSON); err != nil {
 		return frontline.LineResult{}, err
 	}
-	res, err := a.insert.ExecContext(ctx, validFrom, l.Source, imported, l.LengthKm, l.Vertices, l.Parts, hash, string(geometry), string(propsJSON), l.Demo)
+	res, err := a.insert.ExecContext(ctx, validFrom, l.Source, imported, l.LengthKm, l.Vertices, l.Parts, hash, string(geometry), string(propsJSON), l.Demo, string(bbox))
 	if err != nil {
 		return frontline.LineResult{}, fmt.Errorf("insert: %w", err)
 	}
@@ -264,27 +277,6 @@ func (db *DB) Lines(ctx context.Context) ([]*frontline.LineVersion, error) {
 func (db *DB) Line(ctx context.Context, version int) (*frontline.LineVersion, error) {
 	return db.oneLine(ctx, fmt.Sprintf("line version %d not found", version),
 		"WHERE "+inService+" AND version = ?", version)
-}
-
-// LineAt returns the version valid at t with its properties and geometry.
-func (db *DB) LineAt(ctx context.Context, t time.Time) (*frontline.LineVersion, error) {
-	notFound := "no line valid at " + t.Format(time.RFC3339Nano)
-	if t.Before(minTime) {
-		return nil, fmt.Errorf("sqlite: %s: %w", notFound, frontline.ErrNotFound)
-	}
-	if t.After(maxTime) {
-		t = maxTime // every stored time is before a time past the range
-	}
-	at := t.UTC().Format(timeLayout)
-	return db.oneLine(ctx, notFound,
-		"WHERE "+inService+" AND valid_from <= ? ORDER BY valid_from DESC, version DESC LIMIT 1", at)
-}
-
-// CurrentLine returns the version with the latest valid_from with its
-// properties and geometry.
-func (db *DB) CurrentLine(ctx context.Context) (*frontline.LineVersion, error) {
-	return db.oneLine(ctx, "no line stored",
-		"WHERE "+inService+" ORDER BY valid_from DESC, version DESC LIMIT 1")
 }
 
 // oneLine reads the first line version the clause selects, or fails with
@@ -330,7 +322,7 @@ func (db *DB) Withdraw(ctx context.Context, w frontline.Withdrawal) error {
 				return "", err
 			}
 		}
-		return target(labelled("versions", versions), labelled("units", w.Units)), nil
+		return audit.Target(audit.Labelled("versions", versions), audit.Labelled("units", w.Units)), nil
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: withdraw: %w", err)

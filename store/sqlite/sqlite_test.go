@@ -301,11 +301,8 @@ func TestTimeRange(t *testing.T) {
 	if _, err := db.AddLines(ctx, []*frontline.LineInput{lineInput(t, 10, 3, "9999-12-31")}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if l, err := db.LineAt(ctx, time.Date(20000, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil || l.Version != 1 {
-		t.Errorf("LineAt year 20000: %v, %v; want version 1", l, err)
-	}
-	if _, err := db.LineAt(ctx, time.Date(-10, 1, 1, 0, 0, 0, 0, time.UTC)); !errors.Is(err, frontline.ErrNotFound) {
-		t.Errorf("LineAt year -10: %v, want ErrNotFound", err)
+	if l, err := db.Line(ctx, 1); err != nil || !l.ValidFrom.Equal(time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("Line(1) valid from the year 9999: %v, %v", l, err)
 	}
 }
 
@@ -314,8 +311,6 @@ func TestNotFoundMessages(t *testing.T) {
 	ctx := t.Context()
 	_, errLine := db.Line(ctx, 7)
 	_, errUnit := db.Unit(ctx, "x")
-	_, errCurrent := db.CurrentLine(ctx)
-	_, errAt := db.LineAt(ctx, time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC))
 	_, errKey := db.Key(ctx, "x")
 	tests := []struct {
 		err  error
@@ -324,8 +319,7 @@ func TestNotFoundMessages(t *testing.T) {
 		{errLine, "sqlite: line version 7 not found: frontline: not found"},
 		{errUnit, `sqlite: unit "x" not found: frontline: not found`},
 		{db.DeleteUnit(ctx, "x"), `sqlite: unit "x" not found: frontline: not found`},
-		{errCurrent, "sqlite: no line stored: frontline: not found"},
-		{errAt, "sqlite: no line valid at 2024-01-01T00:00:00Z: frontline: not found"},
+		{db.Withdraw(ctx, frontline.Withdrawal{Action: "line.withdraw", Versions: []int{3}, At: time.Now()}), "sqlite: withdraw: line version 3 not found: frontline: not found"},
 		{errKey, `sqlite: key "x" not found: frontline: not found`},
 		{db.RevokeKey(ctx, "x", time.Now()), `sqlite: key "x" not found: frontline: not found`},
 	}
@@ -590,7 +584,7 @@ func BenchmarkAddLinesLarge(b *testing.B) {
 }
 
 // TestMigrateMarksDemoLine upgrades a database made before demo data was
-// marked: the embedded default line in it becomes a demo version, another
+// marked and bounds were stored: the embedded default line in it becomes a demo version, another
 // line does not, and nothing else changes.
 func TestMigrateMarksDemoLine(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "old.db")
@@ -627,6 +621,10 @@ func TestMigrateMarksDemoLine(t *testing.T) {
 	}
 	if !lines[0].Demo || lines[1].Demo {
 		t.Errorf("demo marks %v, %v; want true, false", lines[0].Demo, lines[1].Demo)
+	}
+	// Migration 0005 computes the bounds of versions stored before it.
+	if want := (orb.Bound{Min: orb.Point{30, 48}, Max: orb.Point{31, 48}}); lines[1].BBox != want {
+		t.Errorf("bbox of an old version %v, want %v", lines[1].BBox, want)
 	}
 	l, err := db.Line(t.Context(), 1)
 	if err != nil {

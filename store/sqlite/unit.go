@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"frontline"
+	"frontline/store/audit"
 )
 
 // Units returns every unit, by id.
@@ -131,7 +132,7 @@ func (db *DB) PutUnits(ctx context.Context, units []*frontline.Unit, replaceAll 
 			}
 		}
 		if !replaceAll {
-			return listed(ids), nil
+			return audit.Listed(ids), nil
 		}
 		keep, err := json.Marshal(ids)
 		if err != nil {
@@ -149,7 +150,7 @@ func (db *DB) PutUnits(ctx context.Context, units []*frontline.Unit, replaceAll 
 		if deleted > 0 {
 			gone = fmt.Sprintf("deleted %d", deleted)
 		}
-		return target(listed(ids), gone), nil
+		return audit.Target(audit.Listed(ids), gone), nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: put units: %w", err)

@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -85,14 +84,6 @@ func read(t *testing.T, s frontline.Store, done <-chan struct{}) error {
 			if l.Version != i+1 {
 				return fmt.Errorf("Lines: versions %v, not 1..%d", versions(lines), len(lines))
 			}
-		}
-		cur, err := s.CurrentLine(ctx)
-		switch {
-		case errors.Is(err, frontline.ErrNotFound) && seenLines == 0:
-		case err != nil:
-			return fmt.Errorf("CurrentLine after seeing %d versions: %w", seenLines, err)
-		case cur.Version < 1 || frontline.Hash(cur.Coords) != cur.Hash:
-			return fmt.Errorf("CurrentLine: version %d read torn: hash of coordinates differs", cur.Version)
 		}
 		if seenLines > 0 {
 			l, err := s.Line(ctx, seenLines)

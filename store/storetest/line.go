@@ -43,6 +43,9 @@ func checkMeta(t *testing.T, what string, got *frontline.LineVersion, version in
 	if got.Vertices != in.Line.Vertices() {
 		t.Errorf("%s: %d vertices, want %d", what, got.Vertices, in.Line.Vertices())
 	}
+	if got.BBox != in.Bound() {
+		t.Errorf("%s: bbox %v, want %v", what, got.BBox, in.Bound())
+	}
 	if got.Parts != len(in.Parts) {
 		t.Errorf("%s: %d parts, want %d", what, got.Parts, len(in.Parts))
 	}
@@ -125,82 +128,6 @@ func equalInts(a, b []int) bool {
 		}
 	}
 	return true
-}
-
-func testLineAt(t *testing.T, s frontline.Store) {
-	in := []*frontline.LineInput{
-		testLine(t, 1, "2024-01-02"),
-		testLine(t, 2, "2024-01-01"),
-		testLine(t, 3, "2024-01-03"),
-		testLine(t, 4, "2024-01-05T00:00:00.000000001Z"),
-		testLine(t, 5, "2024-01-03"), // same valid_from as 3: the higher version wins
-	}
-	addLines(t, s, imported, in...)
-	tests := []struct {
-		name    string
-		at      string
-		version int // 0: not found
-	}{
-		{"long before the first", "1900-01-01", 0},
-		{"just before the first", "2023-12-31T23:59:59.999999999Z", 0},
-		{"exactly the first valid_from", "2024-01-01", 2},
-		{"between versions", "2024-01-01T12:00:00Z", 2},
-		{"in another time zone", "2024-01-02T00:30:00+01:00", 2},
-		{"exactly a later valid_from", "2024-01-02", 1},
-		{"equal valid_from: the higher version", "2024-01-03", 5},
-		{"one nanosecond before", "2024-01-05T00:00:00Z", 5},
-		{"exactly, to the nanosecond", "2024-01-05T00:00:00.000000001Z", 4},
-		{"after the last", "2030-01-01", 4},
-		{"far future", "9999-12-31T23:59:59Z", 4},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			l, err := s.LineAt(t.Context(), date(tt.at))
-			if tt.version == 0 {
-				wantNotFound(t, "LineAt("+tt.at+")", err)
-				return
-			}
-			if err != nil {
-				t.Fatalf("LineAt(%s): %v", tt.at, err)
-			}
-			i := tt.version - 1
-			checkFull(t, "LineAt("+tt.at+")", l, tt.version, in[i], in[i].ValidFrom, imported)
-		})
-	}
-}
-
-func testCurrentLine(t *testing.T, s frontline.Store) {
-	ctx := t.Context()
-	var in []*frontline.LineInput
-	steps := []struct {
-		name      string
-		validFrom string
-		current   int
-	}{
-		{"first", "2024-01-02", 1},
-		{"older", "2024-01-01", 1},
-		{"much older", "2023-01-01", 1},
-		{"same valid_from as the current", "2024-01-02", 4},
-		{"newer", "2025-01-01", 5},
-		{"older again", "2024-06-01", 5},
-	}
-	for k, st := range steps {
-		in = append(in, testLine(t, k, st.validFrom))
-		addLines(t, s, imported, in[k])
-		l, err := s.CurrentLine(ctx)
-		if err != nil {
-			t.Fatalf("after %s: CurrentLine: %v", st.name, err)
-		}
-		i := st.current - 1
-		checkFull(t, "after "+st.name+": CurrentLine", l, st.current, in[i], in[i].ValidFrom, imported)
-	}
-
-	// Imported in one batch out of order: the latest valid_from, not the
-	// last given, is current.
-	s2 := []*frontline.LineInput{testLine(t, 10, "2026-02-01"), testLine(t, 11, "2026-01-01")}
-	addLines(t, s, imported, s2...)
-	l := must(s.CurrentLine(ctx)).get(t)
-	checkMeta(t, "after an out-of-order batch: CurrentLine", l, 7, s2[0], s2[0].ValidFrom, imported)
 }
 
 func testIdempotentImport(t *testing.T, s frontline.Store) {
@@ -427,6 +354,4 @@ func testLineRoundTrip(t *testing.T, s frontline.Store) {
 	addLines(t, s, imported, in)
 	validFrom := date("2024-03-01T04:30:00.5Z")
 	checkFull(t, "Line", must(s.Line(ctx, 1)).get(t), 1, in, validFrom, imported)
-	checkFull(t, "LineAt", must(s.LineAt(ctx, validFrom)).get(t), 1, in, validFrom, imported)
-	checkFull(t, "CurrentLine", must(s.CurrentLine(ctx)).get(t), 1, in, validFrom, imported)
 }

@@ -38,8 +38,6 @@ func Run(t *testing.T, open func(t *testing.T) frontline.Store) {
 	}{
 		{"Empty", testEmpty},
 		{"AddAndReadLines", testAddAndReadLines},
-		{"LineAt", testLineAt},
-		{"CurrentLine", testCurrentLine},
 		{"IdempotentImport", testIdempotentImport},
 		{"ImportWithoutValidFrom", testImportWithoutValidFrom},
 		{"AddLinesAllOrNothing", testAddLinesAllOrNothing},
@@ -72,11 +70,7 @@ func testEmpty(t *testing.T, s frontline.Store) {
 	if lines, err := s.Lines(ctx); err != nil || len(lines) != 0 {
 		t.Errorf("Lines = %v, %v; want none", lines, err)
 	}
-	_, err := s.CurrentLine(ctx)
-	wantNotFound(t, "CurrentLine", err)
-	_, err = s.LineAt(ctx, date("2024-01-01"))
-	wantNotFound(t, "LineAt", err)
-	_, err = s.Line(ctx, 1)
+	_, err := s.Line(ctx, 1)
 	wantNotFound(t, "Line(1)", err, "1")
 	if units, err := s.Units(ctx); err != nil || len(units) != 0 {
 		t.Errorf("Units = %v, %v; want none", units, err)

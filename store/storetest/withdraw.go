@@ -57,14 +57,8 @@ func testWithdraw(t *testing.T, s frontline.Store) {
 	}
 	_, err := s.Line(ctx, 3)
 	wantNotFound(t, "Line(3) withdrawn", err, "3")
-	if l := must(s.CurrentLine(ctx)).get(t); l.Version != 2 {
-		t.Errorf("CurrentLine = version %d; want 2", l.Version)
-	}
-	if l := must(s.LineAt(ctx, date("2024-06-01"))).get(t); l.Version != 2 {
-		t.Errorf("LineAt = version %d; want 2", l.Version)
-	}
-	_, err = s.LineAt(ctx, date("2024-01-01T12:00:00Z"))
-	wantNotFound(t, "LineAt before the first version in service", err)
+	_, err = s.Line(ctx, 1)
+	wantNotFound(t, "Line(1) withdrawn", err, "1")
 	_, err = s.Unit(ctx, "a")
 	wantNotFound(t, `Unit("a")`, err, `"a"`)
 	if err := s.Withdraw(ctx, frontline.Withdrawal{Action: "line.withdraw", Versions: []int{3}, At: imported}); !errors.Is(err, frontline.ErrNotFound) {

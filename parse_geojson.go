@@ -45,10 +45,10 @@ func decodeMember(data []byte, at Location) (*rawObject, error) {
 
 func decodeGeoJSON(data []byte, at Location, checkKeys bool) (*rawObject, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, invalid("empty", at, "the input is empty")
+		return nil, invalid(CodeEmpty, at, "the input is empty")
 	}
 	if !utf8.Valid(data) {
-		return nil, invalid("not_json", at, "not valid JSON: invalid UTF-8 at byte %d", invalidUTF8At(data))
+		return nil, invalid(CodeNotJSON, at, "not valid JSON: invalid UTF-8 at byte %d", invalidUTF8At(data))
 	}
 	var o rawObject
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -56,7 +56,7 @@ func decodeGeoJSON(data []byte, at Location, checkKeys bool) (*rawObject, error)
 		return nil, jsonError(err, at)
 	}
 	if rest := bytes.TrimSpace(data[dec.InputOffset():]); len(rest) > 0 {
-		return nil, invalid("not_json", at, "unexpected data after the JSON value at byte %d", len(data)-len(rest))
+		return nil, invalid(CodeNotJSON, at, "unexpected data after the JSON value at byte %d", len(data)-len(rest))
 	}
 	if checkKeys {
 		if err := checkDuplicateKeys(data, at, o.Type == "FeatureCollection"); err != nil {
@@ -64,7 +64,7 @@ func decodeGeoJSON(data []byte, at Location, checkKeys bool) (*rawObject, error)
 		}
 	}
 	if o.Type == "" {
-		return nil, invalid("not_geojson", at, "not GeoJSON: no \"type\" member")
+		return nil, invalid(CodeNotGeoJSON, at, "not GeoJSON: no \"type\" member")
 	}
 	return &o, nil
 }
@@ -87,37 +87,37 @@ func jsonError(err error, at Location) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		return invalid("not_json", at, "not valid JSON at byte %d: %v", syn.Offset, syn)
+		return invalid(CodeNotJSON, at, "not valid JSON at byte %d: %v", syn.Offset, syn)
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
-		return invalid("not_json", at, "not valid JSON: the input ends too early")
+		return invalid(CodeNotJSON, at, "not valid JSON: the input ends too early")
 	case errors.As(err, &typ):
 		field := typ.Field
 		if field == "" {
 			field = "value"
 		}
-		return invalid("not_geojson", at, "%s must not be a JSON %s", field, typ.Value)
+		return invalid(CodeNotGeoJSON, at, "%s must not be a JSON %s", field, typ.Value)
 	}
-	return invalid("not_json", at, "not valid JSON: %v", err)
+	return invalid(CodeNotJSON, at, "not valid JSON: %v", err)
 }
 
-// decodePositions reads coordinates nested `depth` arrays deep around
-// positions (0: one position, 1: a list of them, 2: a list of lists).
+// decodePositions reads one position: an array of at least two finite
+// numbers, longitude and latitude in range.
 func decodePositions(raw json.RawMessage, at Location) (Position, error) {
 	var nums []json.RawMessage
 	if err := json.Unmarshal(raw, &nums); err != nil {
-		return nil, invalid("bad_coordinates", at, "a position must be an array of numbers")
+		return nil, invalid(CodeBadCoordinates, at, "a position must be an array of numbers")
 	}
 	if len(nums) < 2 {
-		return nil, invalid("bad_coordinates", at, "a position needs longitude and latitude, got %d numbers", len(nums))
+		return nil, invalid(CodeBadCoordinates, at, "a position needs longitude and latitude, got %d numbers", len(nums))
 	}
 	p := make(Position, len(nums))
 	for i, n := range nums {
 		if len(n) == 0 || (n[0] != '-' && (n[0] < '0' || n[0] > '9')) {
-			return nil, invalid("bad_coordinates", at, "a position must be an array of numbers")
+			return nil, invalid(CodeBadCoordinates, at, "a position must be an array of numbers")
 		}
 		f, err := strconv.ParseFloat(string(n), 64)
 		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
-			return nil, invalid("bad_coordinates", at, "coordinate %d (%s) is not a finite number", i, n)
+			return nil, invalid(CodeBadCoordinates, at, "coordinate %d (%s) is not a finite number", i, n)
 		}
 		p[i] = f
 	}
@@ -132,11 +132,11 @@ func decodePositions(raw json.RawMessage, at Location) (Position, error) {
 func positionError(p []float64, at Location) error {
 	switch {
 	case len(p) < 2:
-		return invalid("bad_coordinates", at, "a position needs longitude and latitude, got %d numbers", len(p))
+		return invalid(CodeBadCoordinates, at, "a position needs longitude and latitude, got %d numbers", len(p))
 	case p[0] < -180 || p[0] > 180:
-		return invalid("bad_coordinates", at, "longitude %g outside [-180, 180]", p[0])
+		return invalid(CodeBadCoordinates, at, "longitude %g outside [-180, 180]", p[0])
 	case p[1] < -90 || p[1] > 90:
-		return invalid("bad_coordinates", at, "latitude %g outside [-90, 90]", p[1])
+		return invalid(CodeBadCoordinates, at, "latitude %g outside [-90, 90]", p[1])
 	}
 	return nil
 }
@@ -159,7 +159,7 @@ func decodeLineString(raw json.RawMessage, at Location) ([]Position, error) {
 	}
 	var items []json.RawMessage
 	if err := json.Unmarshal(raw, &items); err != nil {
-		return nil, invalid("bad_coordinates", at, "coordinates of a line must be an array of positions")
+		return nil, invalid(CodeBadCoordinates, at, "coordinates of a line must be an array of positions")
 	}
 	out := make([]Position, len(items))
 	for i, it := range items {
@@ -177,10 +177,10 @@ func decodeLineString(raw json.RawMessage, at Location) ([]Position, error) {
 // decodeLineGeometry reads a LineString or MultiLineString geometry.
 func decodeLineGeometry(o *rawObject, at Location) ([][]Position, error) {
 	if o.Type != "LineString" && o.Type != "MultiLineString" {
-		return nil, invalid("wrong_geometry", at, "geometry must be a LineString or MultiLineString, got %s", o.Type)
+		return nil, invalid(CodeWrongGeometry, at, "geometry must be a LineString or MultiLineString, got %s", o.Type)
 	}
 	if o.Coordinates == nil {
-		return nil, invalid("not_geojson", at, "%s has no coordinates", o.Type)
+		return nil, invalid(CodeNotGeoJSON, at, "%s has no coordinates", o.Type)
 	}
 	switch o.Type {
 	case "LineString":
@@ -193,10 +193,10 @@ func decodeLineGeometry(o *rawObject, at Location) ([][]Position, error) {
 	case "MultiLineString":
 		var parts []json.RawMessage
 		if err := json.Unmarshal(o.Coordinates, &parts); err != nil {
-			return nil, invalid("bad_coordinates", at, "coordinates of a MultiLineString must be an array of lines")
+			return nil, invalid(CodeBadCoordinates, at, "coordinates of a MultiLineString must be an array of lines")
 		}
 		if len(parts) == 0 {
-			return nil, invalid("too_few_vertices", at, "MultiLineString has no parts")
+			return nil, invalid(CodeTooFewVertices, at, "MultiLineString has no parts")
 		}
 		out := make([][]Position, len(parts))
 		for i, raw := range parts {
@@ -210,7 +210,7 @@ func decodeLineGeometry(o *rawObject, at Location) ([][]Position, error) {
 		}
 		return out, nil
 	}
-	return nil, invalid("wrong_geometry", at, "geometry must be a LineString or MultiLineString, got %s", o.Type)
+	return nil, invalid(CodeWrongGeometry, at, "geometry must be a LineString or MultiLineString, got %s", o.Type)
 }
 
 // decodeProperties reads a Feature's properties (null or absent: empty).
@@ -223,7 +223,7 @@ func decodeProperties(raw json.RawMessage, at Location) (map[string]any, error) 
 	dec.UseNumber()
 	if err := dec.Decode(&props); err != nil {
 		at.Field = "properties"
-		return nil, invalid("not_geojson", at, "properties must be a JSON object")
+		return nil, invalid(CodeNotGeoJSON, at, "properties must be a JSON object")
 	}
 	return props, nil
 }
@@ -245,7 +245,7 @@ func featureID(raw json.RawMessage, at Location) (string, error) {
 		}
 	}
 	at.Field = "id"
-	return "", invalid("bad_id", at, "id must be a string or an integer, got %s", truncate(string(raw), 40))
+	return "", invalid(CodeBadID, at, "id must be a string or an integer, got %s", truncate(string(raw), 40))
 }
 
 func truncate(s string, n int) string {
@@ -264,11 +264,11 @@ func numberProp(props map[string]any, key string, at Location) (float64, bool, e
 	at.Field = "properties." + key
 	n, isNum := v.(json.Number)
 	if !isNum {
-		return 0, false, invalid("bad_property", at, "%s must be a number, got %s", key, describe(v))
+		return 0, false, invalid(CodeBadProperty, at, "%s must be a number, got %s", key, describe(v))
 	}
 	f, err := n.Float64()
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
-		return 0, false, invalid("bad_property", at, "%s must be a finite number, got %s", key, n)
+		return 0, false, invalid(CodeBadProperty, at, "%s must be a finite number, got %s", key, n)
 	}
 	return f, true, nil
 }
@@ -282,7 +282,7 @@ func stringProp(props map[string]any, key string, at Location) (string, bool, er
 	s, isStr := v.(string)
 	if !isStr {
 		at.Field = "properties." + key
-		return "", false, invalid("bad_property", at, "%s must be a string, got %s", key, describe(v))
+		return "", false, invalid(CodeBadProperty, at, "%s must be a string, got %s", key, describe(v))
 	}
 	return s, true, nil
 }

@@ -265,7 +265,7 @@ func (s *keyScanner) pop() {
 }
 
 func (s *keyScanner) syntax(offset int) error {
-	return invalid("not_json", s.at, "not valid JSON at byte %d", offset)
+	return invalid(CodeNotJSON, s.at, "not valid JSON at byte %d", offset)
 }
 
 // duplicate is the error for a second member called name (prev, up to
@@ -290,10 +290,10 @@ func (s *keyScanner) duplicate(name, prev []byte) error {
 	writeName(&field, name)
 	at.Field = field.String()
 	if !bytes.Equal(name, prev) {
-		return invalid("duplicate_key", at, "duplicate key %q in %s: it differs from %q only in case, and JSON readers that ignore case take either",
+		return invalid(CodeDuplicateKey, at, "duplicate key %q in %s: it differs from %q only in case, and JSON readers that ignore case take either",
 			truncate(string(name), 40), where, truncate(string(prev), 40))
 	}
-	return invalid("duplicate_key", at, "duplicate key %q in %s", truncate(string(name), 40), where)
+	return invalid(CodeDuplicateKey, at, "duplicate key %q in %s", truncate(string(name), 40), where)
 }
 
 // framePath writes the path through open containers: features[3].properties.

@@ -108,9 +108,9 @@ func TestCheckDuplicateKeys(t *testing.T) {
 			if in.Error() != tc.want || in.At != tc.wantAt {
 				t.Fatalf("got %q at %+v,\nwant %q at %+v", in.Error(), in.At, tc.want, tc.wantAt)
 			}
-			wantCode := "duplicate_key"
+			wantCode := CodeDuplicateKey
 			if strings.Contains(tc.want, "not valid JSON") {
-				wantCode = "not_json"
+				wantCode = CodeNotJSON
 			}
 			if in.Code != wantCode || !errors.Is(err, ErrInvalid) {
 				t.Errorf("code %q, want %q (wraps ErrInvalid: %t)", in.Code, wantCode, errors.Is(err, ErrInvalid))
