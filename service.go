@@ -28,13 +28,13 @@ type Service struct {
 	writeMu sync.Mutex // one write at a time, so revisions follow the store
 
 	mu        sync.Mutex
-	linesRev  uint64          // bumped by line imports
-	unitsRev  uint64          // bumped by unit writes
-	ancRev    uint64          // bumped by anchor writes
-	defaults  Params          // default coverage settings (stored, else built in)
-	versions  []*LineVersion  // every version, no geometry, by version
-	lines     map[int]*lineAt // loaded versions with their engine lines
-	units     []*Unit         // nil until loaded
+	linesRev  uint64                    // bumped by line imports
+	unitsRev  uint64                    // bumped by unit writes
+	ancRev    uint64                    // bumped by anchor writes
+	defaults  Params                    // default coverage settings (stored, else built in)
+	versions  []*LineVersion            // every version, no geometry, by version
+	lines     *memo.Cache[int, *lineAt] // loaded versions with their engine lines
+	units     []*Unit                   // nil until loaded
 	anchors   []geo.Anchor
 	ancOK     bool
 	authCache sync.Map      // key id -> authEntry
@@ -44,6 +44,10 @@ type Service struct {
 	reports *memo.Cache[reportKey, *Report]
 	gaps    *memo.Cache[gapKey, []orb.MultiPolygon]
 }
+
+// maxLines bounds the line versions kept loaded, each with its engine
+// line (a few MB for a long line); the least recently used go first.
+const maxLines = 64
 
 type lineAt struct {
 	lv   *LineVersion
@@ -120,7 +124,7 @@ func NewService(ctx context.Context, st Store, opt Options) (*Service, error) {
 	if opt.MaxComputations <= 0 {
 		opt.MaxComputations = DefaultMaxComputations
 	}
-	s := &Service{store: st, now: opt.Now, opt: opt, lines: map[int]*lineAt{},
+	s := &Service{store: st, now: opt.Now, opt: opt, lines: memo.New[int, *lineAt](maxLines),
 		compute: make(chan struct{}, opt.MaxComputations),
 		zones:   memo.New[zoneKey, *geo.Zones](opt.CacheEntries),
 		reports: memo.New[reportKey, *Report](4 * opt.CacheEntries),

@@ -201,17 +201,14 @@ func (s *Service) WithdrawLine(ctx context.Context, version int) error {
 	if err = s.storeErr("withdraw", err); err != nil {
 		return err
 	}
-	return s.linesChanged(ctx, version)
+	return s.linesChanged(ctx)
 }
 
-// linesChanged reloads the versions after a write and lets go of the
-// engine lines of withdrawn versions.
-func (s *Service) linesChanged(ctx context.Context, withdrawn ...int) error {
+// linesChanged reloads the versions after a write. (Engine lines of
+// withdrawn versions age out of their cache: no read resolves to them.)
+func (s *Service) linesChanged(ctx context.Context) error {
 	err := s.reloadVersions(ctx)
 	s.mu.Lock()
-	for _, v := range withdrawn {
-		delete(s.lines, v)
-	}
 	s.linesRev++
 	s.mu.Unlock()
 	return err
@@ -272,7 +269,7 @@ func (s *Service) RemoveDemo(ctx context.Context, known []*Unit) (DemoRemoval, e
 	s.units = nil
 	s.unitsRev++
 	s.mu.Unlock()
-	return out, s.linesChanged(ctx, out.Versions...)
+	return out, s.linesChanged(ctx)
 }
 
 // sameUnit reports whether a stored unit is the shipped one: same kind,
@@ -335,35 +332,30 @@ func (s *Service) Line(ctx context.Context, p Params) (*LineVersion, *geo.Line, 
 	if err != nil {
 		return nil, nil, err
 	}
-	s.mu.Lock()
-	la := s.lines[v]
-	s.mu.Unlock()
-	if la != nil {
-		return la.lv, la.line, nil
-	}
-	lv, err := s.store.Line(ctx, v)
-	err = s.storeErr("line", err)
+	// Loaded once for every caller waiting on it: not on the context of
+	// the first, whose going away must not fail the others.
+	la, err := s.lines.Get(v, func() (*lineAt, error) {
+		lv, err := s.store.Line(context.WithoutCancel(ctx), v)
+		if err = s.storeErr("line", err); err != nil {
+			return nil, err
+		}
+		pts := make([][]orb.Point, len(lv.Coords))
+		for i, part := range lv.Coords {
+			pts[i] = make([]orb.Point, len(part))
+			for j, q := range part {
+				pts[i][j] = q.Point()
+			}
+		}
+		line, err := geo.NewLine(pts)
+		if err != nil {
+			return nil, fmt.Errorf("frontline: stored line version %d: %w", v, err)
+		}
+		return &lineAt{lv, line}, nil
+	})
 	if err != nil {
 		return nil, nil, err
 	}
-	pts := make([][]orb.Point, len(lv.Coords))
-	for i, part := range lv.Coords {
-		pts[i] = make([]orb.Point, len(part))
-		for j, q := range part {
-			pts[i][j] = q.Point()
-		}
-	}
-	line, err := geo.NewLine(pts)
-	if err != nil {
-		return nil, nil, fmt.Errorf("frontline: stored line version %d: %w", v, err)
-	}
-	s.mu.Lock()
-	if len(s.lines) > 64 {
-		s.lines = map[int]*lineAt{}
-	}
-	s.lines[v] = &lineAt{lv, line}
-	s.mu.Unlock()
-	return lv, line, nil
+	return la.lv, la.line, nil
 }
 
 func (s *Service) resolve(p Params) (int, error) {

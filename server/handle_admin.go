@@ -64,14 +64,14 @@ func (s *server) handleAudit(c echo.Context) error {
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 1000 {
-			return badParam("limit", "limit must be a whole number from 1 to 1000, got %q", v)
+			return frontline.BadParameter("limit", "limit must be a whole number from 1 to 1000, got %q", v)
 		}
 		limit = n
 	}
 	if v := q.Get("before"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 1 {
-			return badParam("before", "before must be an audit entry id, got %q", v)
+			return frontline.BadParameter("before", "before must be an audit entry id, got %q", v)
 		}
 		before = n
 	}

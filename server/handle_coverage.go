@@ -25,7 +25,7 @@ func coverageFormat(q url.Values) (string, error) {
 	case "csv":
 		return format, nil
 	}
-	return "", badParam("format", "format must be json or csv, got %q", format)
+	return "", frontline.BadParameter("format", "format must be json or csv, got %q", format)
 }
 
 func (s *server) handleCoverage(c echo.Context) error {
@@ -93,7 +93,7 @@ func (s *server) handleSectors(c echo.Context) error {
 	}
 	geom := q.Get("geometry")
 	if geom != "" && geom != "line" && geom != "zone" {
-		return badParam("geometry", "geometry must be line or zone, got %q", geom)
+		return frontline.BadParameter("geometry", "geometry must be line or zone, got %q", geom)
 	}
 	sh, shapeKey, err := parseShape(q)
 	if err != nil {

@@ -103,12 +103,12 @@ func parseImportOptions(q url.Values) (frontline.ImportOptions, error) {
 	case "true":
 		opt.Force = true
 	default:
-		return opt, badParam("force", "force must be true or false, got %q", v)
+		return opt, frontline.BadParameter("force", "force must be true or false, got %q", v)
 	}
 	if v := q.Get("max_length_change"); v != "" {
 		f, err := strconv.ParseFloat(v, 64)
 		if err != nil || !(f > 0) || math.IsInf(f, 0) {
-			return opt, badParam("max_length_change", "max_length_change must be a fraction above 0 (0.5 is 50 %%), got %q", v)
+			return opt, frontline.BadParameter("max_length_change", "max_length_change must be a fraction above 0 (0.5 is 50 %%), got %q", v)
 		}
 		opt.MaxLengthChange = f
 	}
@@ -172,7 +172,7 @@ func (s *server) handleWithdrawLine(c echo.Context) error {
 	}
 	v, err := strconv.Atoi(c.Param("version"))
 	if err != nil || v < 1 {
-		return badParam("version", "version must be a whole number from 1, got %q", c.Param("version"))
+		return frontline.BadParameter("version", "version must be a whole number from 1, got %q", c.Param("version"))
 	}
 	if err := s.svc.WithdrawLine(c.Request().Context(), v); err != nil {
 		return err

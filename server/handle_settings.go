@@ -61,7 +61,7 @@ func (s *server) handlePutSettings(c echo.Context) error {
 		case string:
 			q.Set(k, v)
 		default:
-			return badParam(k, "%s must be a number or a string", k)
+			return frontline.BadParameter(k, "%s must be a number or a string", k)
 		}
 	}
 	if err := checkParams(q, settingNames); err != nil {

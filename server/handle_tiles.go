@@ -158,19 +158,19 @@ func tileAddress(c echo.Context) (z, x, y int, err error) {
 	last := c.Param("y.mvt")
 	ys, ok := strings.CutSuffix(last, ".mvt")
 	if !ok {
-		return 0, 0, 0, badParam("y", "a tile's path ends in /{z}/{x}/{y}.mvt, got %q", "/"+c.Param("z")+"/"+c.Param("x")+"/"+last)
+		return 0, 0, 0, frontline.BadParameter("y", "a tile's path ends in /{z}/{x}/{y}.mvt, got %q", "/"+c.Param("z")+"/"+c.Param("x")+"/"+last)
 	}
 	var zxy [3]int
 	for i, v := range []struct{ name, s string }{{"z", c.Param("z")}, {"x", c.Param("x")}, {"y", ys}} {
 		n, err := strconv.Atoi(v.s)
 		if err != nil || v.s[0] == '+' || v.s[0] == '-' {
-			return 0, 0, 0, badParam(v.name, "%s must be a whole number, got %q", v.name, v.s)
+			return 0, 0, 0, frontline.BadParameter(v.name, "%s must be a whole number, got %q", v.name, v.s)
 		}
 		zxy[i] = n
 	}
 	var bad *tiles.AddressError
 	if err := tiles.CheckAddress(zxy[0], zxy[1], zxy[2]); errors.As(err, &bad) {
-		return 0, 0, 0, badParam(bad.Field, "%s", bad.Message)
+		return 0, 0, 0, frontline.BadParameter(bad.Field, "%s", bad.Message)
 	} else if err != nil {
 		return 0, 0, 0, err
 	}

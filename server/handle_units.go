@@ -27,7 +27,7 @@ func (s *server) handleUnits(c echo.Context) error {
 	switch kind {
 	case "", frontline.KindTroops, frontline.KindAirDefense, frontline.KindPatrol:
 	default:
-		return badParam("kind", "kind must be troops, air_defense or patrol, got %q", kind)
+		return frontline.BadParameter("kind", "kind must be troops, air_defense or patrol, got %q", kind)
 	}
 	sh, shapeKey, err := parseShape(q)
 	if err != nil {
@@ -231,7 +231,7 @@ func (s *server) handleImportUnits(c echo.Context) error {
 	case "replace":
 		replace = true
 	default:
-		return badParam("mode", "mode must be merge (default) or replace, got %q", q.Get("mode"))
+		return frontline.BadParameter("mode", "mode must be merge (default) or replace, got %q", q.Get("mode"))
 	}
 	body, err := readBody(c)
 	if err != nil {

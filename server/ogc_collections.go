@@ -130,7 +130,7 @@ func (s *server) ogcLines(ctx context.Context, when timeFilter) ([]ogcFeature, e
 			}
 			f := lineFeature(lv, overlay.Options{})
 			realNumbers(f["properties"].(map[string]any))
-			return f, lineBound(lv), nil
+			return f, lv.BBox, nil
 		}}
 	}
 	return out, nil
@@ -221,16 +221,6 @@ func realNumbers(props map[string]any) {
 	}
 }
 
-func lineBound(lv *frontline.LineVersion) orb.Bound {
-	b := orb.Bound{Min: lv.Coords[0][0].Point(), Max: lv.Coords[0][0].Point()}
-	for _, part := range lv.Coords {
-		for _, p := range part {
-			b = b.Extend(p.Point())
-		}
-	}
-	return b
-}
-
 // ogcExtents works out the collections' extents for one response, each
 // at most once.
 type ogcExtents struct {
@@ -250,15 +240,12 @@ func (e *ogcExtents) lines() (orb.Bound, bool, error) {
 	if e.lineDone {
 		return e.line, e.hasLine, nil
 	}
+	// From the bounds stored with each version: no geometry is read.
 	for _, v := range e.svc.Versions() {
-		lv, _, err := e.svc.Line(e.ctx, frontline.Params{Version: v.Version})
-		if err != nil {
-			return orb.Bound{}, false, err
-		}
-		if b := lineBound(lv); e.hasLine {
-			e.line = e.line.Union(b)
+		if e.hasLine {
+			e.line = e.line.Union(v.BBox)
 		} else {
-			e.line, e.hasLine = b, true
+			e.line, e.hasLine = v.BBox, true
 		}
 	}
 	e.lineDone = true

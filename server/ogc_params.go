@@ -40,7 +40,7 @@ func parseDatetime(v string) (timeFilter, error) {
 		return timeFilter{}, nil
 	}
 	bad := func() error {
-		return badParam("datetime", "datetime must be an RFC 3339 time or an interval START/END with '..' for an open end, got %q", truncateParam(v))
+		return frontline.BadParameter("datetime", "datetime must be an RFC 3339 time or an interval START/END with '..' for an open end, got %q", truncateParam(v))
 	}
 	tf := timeFilter{set: true}
 	if !strings.Contains(v, "/") {
@@ -71,7 +71,7 @@ func parseDatetime(v string) (timeFilter, error) {
 		*e.t = t
 	}
 	if !tf.openFrom && !tf.openTo && tf.from.After(tf.to) {
-		return tf, badParam("datetime", "datetime interval %q ends before it starts", truncateParam(v))
+		return tf, frontline.BadParameter("datetime", "datetime interval %q ends before it starts", truncateParam(v))
 	}
 	return tf, nil
 }
@@ -156,20 +156,20 @@ func parseItemsQuery(q url.Values, timed bool) (itemsQuery, error) {
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > ogcMaxLimit {
-			return iq, badParam("limit", "limit must be a whole number from 1 to %d, got %q", ogcMaxLimit, truncateParam(v))
+			return iq, frontline.BadParameter("limit", "limit must be a whole number from 1 to %d, got %q", ogcMaxLimit, truncateParam(v))
 		}
 		iq.limit = n
 	}
 	if v := q.Get("offset"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			return iq, badParam("offset", "offset must be a whole number from 0, got %q", truncateParam(v))
+			return iq, frontline.BadParameter("offset", "offset must be a whole number from 0, got %q", truncateParam(v))
 		}
 		iq.offset = n
 	}
 	if v := q.Get("datetime"); v != "" {
 		if !timed {
-			return iq, badParam("datetime", "this collection does not change with the line's versions; it takes no datetime")
+			return iq, frontline.BadParameter("datetime", "this collection does not change with the line's versions; it takes no datetime")
 		}
 		tf, err := parseDatetime(v)
 		if err != nil {
@@ -214,13 +214,13 @@ func checkFormat(q url.Values, geo bool) error {
 	case "", "json":
 	case "geojson":
 		if !geo {
-			return badParam("f", "f must be json here, got %q", truncateParam(f))
+			return frontline.BadParameter("f", "f must be json here, got %q", truncateParam(f))
 		}
 	default:
 		if geo {
-			return badParam("f", "f must be json or geojson, got %q", truncateParam(f))
+			return frontline.BadParameter("f", "f must be json or geojson, got %q", truncateParam(f))
 		}
-		return badParam("f", "f must be json, got %q", truncateParam(f))
+		return frontline.BadParameter("f", "f must be json, got %q", truncateParam(f))
 	}
 	return nil
 }

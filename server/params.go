@@ -18,10 +18,6 @@ import (
 	"frontline/overlay"
 )
 
-func badParam(field, format string, args ...any) error {
-	return frontline.BadParameter(field, format, args...)
-}
-
 // parseShape reads how a GeoJSON answer is drawn: bbox, simplify
 // (metres) or zoom, and precision. The text it returns names them for
 // cache keys.
@@ -31,18 +27,18 @@ func parseShape(q url.Values) (overlay.Options, string, error) {
 	if v := q.Get("bbox"); v != "" {
 		parts := strings.Split(v, ",")
 		if len(parts) != 4 {
-			return sh, "", badParam("bbox", "bbox must be minLon,minLat,maxLon,maxLat, got %q", v)
+			return sh, "", frontline.BadParameter("bbox", "bbox must be minLon,minLat,maxLon,maxLat, got %q", v)
 		}
 		var f [4]float64
 		for i, p := range parts {
 			x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
 			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-				return sh, "", badParam("bbox", "bbox must be four numbers, got %q", v)
+				return sh, "", frontline.BadParameter("bbox", "bbox must be four numbers, got %q", v)
 			}
 			f[i] = x
 		}
 		if f[0] < -180 || f[2] > 180 || f[1] < -90 || f[3] > 90 || f[0] > f[2] || f[1] > f[3] {
-			return sh, "", badParam("bbox", "bbox %q is not minLon,minLat,maxLon,maxLat within [-180, 180] x [-90, 90]", v)
+			return sh, "", frontline.BadParameter("bbox", "bbox %q is not minLon,minLat,maxLon,maxLat within [-180, 180] x [-90, 90]", v)
 		}
 		sh.BBox, sh.HasBBox = orb.Bound{Min: orb.Point{f[0], f[1]}, Max: orb.Point{f[2], f[3]}}, true
 		key.WriteString("bbox=" + v + "&")
@@ -50,14 +46,14 @@ func parseShape(q url.Values) (overlay.Options, string, error) {
 	if v := q.Get("simplify"); v != "" {
 		x, err := strconv.ParseFloat(v, 64)
 		if err != nil || !(x >= 0) || x > 100000 {
-			return sh, "", badParam("simplify", "simplify must be a tolerance in metres from 0 to 100000, got %q", v)
+			return sh, "", frontline.BadParameter("simplify", "simplify must be a tolerance in metres from 0 to 100000, got %q", v)
 		}
 		sh.Tolerance = x
 	}
 	if v := q.Get("zoom"); v != "" {
 		z, err := strconv.Atoi(v)
 		if err != nil || z < 0 || z > 24 {
-			return sh, "", badParam("zoom", "zoom must be a whole number from 0 to 24, got %q", v)
+			return sh, "", frontline.BadParameter("zoom", "zoom must be a whole number from 0 to 24, got %q", v)
 		}
 		// Half a pixel of a 256-pixel web-mercator tile at that zoom.
 		sh.Tolerance = 156543.03 / math.Pow(2, float64(z)) / 2
@@ -65,7 +61,7 @@ func parseShape(q url.Values) (overlay.Options, string, error) {
 	if v := q.Get("precision"); v != "" {
 		p, err := strconv.Atoi(v)
 		if err != nil || p < 1 || p > 15 {
-			return sh, "", badParam("precision", "precision must be a number of decimals from 1 to 15, got %q", v)
+			return sh, "", frontline.BadParameter("precision", "precision must be a number of decimals from 1 to 15, got %q", v)
 		}
 		sh.Precision = p
 	}
@@ -96,7 +92,7 @@ func checkParams(q url.Values, allowed ...[]string) error {
 			for _, list := range allowed {
 				all = append(all, list...)
 			}
-			return badParam(name, "unknown parameter %q (this endpoint takes %s)", name, strings.Join(all, ", "))
+			return frontline.BadParameter(name, "unknown parameter %q (this endpoint takes %s)", name, strings.Join(all, ", "))
 		}
 	}
 	return nil
@@ -169,7 +165,7 @@ func pathParam(c echo.Context, name string) (string, error) {
 	}
 	d, err := url.PathUnescape(v)
 	if err != nil {
-		return "", badParam(name, "bad %s in path", name)
+		return "", frontline.BadParameter(name, "bad %s in path", name)
 	}
 	return d, nil
 }
