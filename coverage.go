@@ -86,6 +86,7 @@ type Summary struct {
 	AirDefenseLayeredFraction float64        `json:"air_defense_layered_fraction"`
 	PatrolCoveredFraction     float64        `json:"patrol_covered_fraction"`
 	GapSectors                []string       `json:"gap_sectors"` // ids of sectors with status gap
+	Force                     Force          `json:"force"`
 }
 
 // status grades a ratio or fraction against the level at which it is ok.
@@ -123,8 +124,8 @@ func fraction(part, whole float64) float64 {
 	return round6(math.Min(1, math.Max(0, part/whole)))
 }
 
-// NewReport grades the engine's figures into a report.
-func NewReport(lv *LineVersion, p Params, cov []geo.SectorCoverage) *Report {
+// NewReport grades the engine's figures for units into a report.
+func NewReport(lv *LineVersion, p Params, units []*Unit, cov []geo.SectorCoverage) *Report {
 	r := &Report{
 		Line:    LineRef{Version: lv.Version, ValidFrom: lv.ValidFrom, LengthKm: round6(lv.LengthKm)},
 		Params:  p,
@@ -170,6 +171,7 @@ func NewReport(lv *LineVersion, p Params, cov []geo.SectorCoverage) *Report {
 	r.Summary.AirDefenseCoveredFraction = fraction(adCov, area)
 	r.Summary.AirDefenseLayeredFraction = fraction(adLay, area)
 	r.Summary.PatrolCoveredFraction = fraction(patrolKm, lv.LengthKm)
+	r.Summary.Force = newForce(units, r.Summary.Strength, p.Rotation)
 	return r
 }
 

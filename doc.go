@@ -26,7 +26,11 @@
 // status thresholds; Settings is the one table of their names), and
 // measures each sector's troops per km, the share of its zone under
 // air-defense cover and the share of its line watched by patrols: a Report
-// (coverage.go) with a status per figure and per sector.
+// (coverage.go) with a status per figure and per sector, and force totals
+// (force.go: troops on the line, with rotation, air defense by system,
+// patrols). A Posture (postures.go) is a named preset of the required
+// density; Requirements (requirements.go) are the troops each sector of a
+// report needs and lacks, whole numbers rounded up exactly.
 //
 // The Service (service*.go) caches what it computes: zones by line version
 // and geometry settings, reports also by the units' revision, so a

@@ -408,6 +408,8 @@ func FuzzParseParams(f *testing.F) {
 		"depth_km=0", "side=up", "sector_km=10&sectors=5", "version=1&at=2025-01-01", "version=-1",
 		"required_per_km=NaN", "sector_km=Inf", "sector_km=0.05", "sectors=0", "sectors=10001",
 		"troops_ok=0", "at=yesterday", "sector_km=1e400", "depth_km=%zz",
+		"posture=interposition", "posture=defense&required_per_km=10", "posture=nope", "rotation=2.5", "rotation=0",
+		"rotation=0.5", "rotation=1e3", "required_per_km=1e9", "=&=", "x=1&x=2",
 	} {
 		f.Add(s)
 	}
@@ -471,6 +473,16 @@ func FuzzParseParams(f *testing.F) {
 				t.Fatalf("a threshold of %g accepted: %+v", r, p)
 			}
 		}
+		// Whole numbers of troops are derived from these: they stay
+		// within bounds that keep them exact.
+		if p.RequiredPerKm > maxRequiredPerKm || !(p.Rotation >= 1) || p.Rotation > maxRotation {
+			t.Fatalf("required_per_km %g, rotation %g accepted", p.RequiredPerKm, p.Rotation)
+		}
+		if q.Get("posture") != "" && q.Get("required_per_km") == "" {
+			if posture, err := PostureNamed(q.Get("posture")); err != nil || p.RequiredPerKm != posture.RequiredPerKm {
+				t.Fatalf("posture=%q read as required_per_km %g (%v)", q.Get("posture"), p.RequiredPerKm, err)
+			}
+		}
 		if p.Version < 0 || (p.Version > 0 && !p.At.IsZero()) {
 			t.Fatalf("version %d with at %v accepted", p.Version, p.At)
 		}
@@ -480,8 +492,7 @@ func FuzzParseParams(f *testing.F) {
 		}
 		// A setting given twice with different values is ambiguous: taking
 		// the first would answer a what-if nobody asked.
-		for _, name := range []string{"sector_km", "sectors", "depth_km", "side", "required_per_km",
-			"troops_ok", "air_defense_ok", "patrol_ok", "version", "at"} {
+		for _, name := range SettingNames(true) {
 			vals := q[name]
 			for _, v := range vals[min(1, len(vals)):] {
 				if v != vals[0] {

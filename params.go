@@ -1,6 +1,7 @@
 package frontline
 
 import (
+	"encoding/json"
 	"math"
 	"net/url"
 	"sort"
@@ -19,6 +20,17 @@ const (
 	DefaultTroopsOK      = 1.0
 	DefaultAirDefenseOK  = 0.9
 	DefaultPatrolOK      = 0.9
+	// DefaultRotation: for each soldier on duty on the line, one preparing
+	// and one recovering.
+	DefaultRotation = 3.0
+)
+
+// Bounds of settings beyond which a figure means nothing, and would
+// overflow the exact whole numbers of troops derived from it
+// (Requirements, Force).
+const (
+	maxRequiredPerKm = 100000 // 100 troops per metre of line
+	maxRotation      = 100
 )
 
 // Params are the settings of one coverage computation. Every coverage read
@@ -34,6 +46,9 @@ type Params struct {
 	TroopsOK      float64 `json:"troops_ok"`
 	AirDefenseOK  float64 `json:"air_defense_ok"`
 	PatrolOK      float64 `json:"patrol_ok"`
+	// Rotation is how many troops a force needs for each one on the
+	// line: troops_with_rotation in a report's force totals.
+	Rotation float64 `json:"rotation"`
 
 	Version int       `json:"version,omitempty"` // a line version; 0: as of At
 	At      time.Time `json:"at,omitzero"`       // zero: the current line
@@ -45,7 +60,7 @@ type Params struct {
 func DefaultParams() Params {
 	return Params{SectorKm: DefaultSectorKm, DepthKm: DefaultDepthKm, Side: "both",
 		RequiredPerKm: DefaultRequiredPerKm, TroopsOK: DefaultTroopsOK,
-		AirDefenseOK: DefaultAirDefenseOK, PatrolOK: DefaultPatrolOK}
+		AirDefenseOK: DefaultAirDefenseOK, PatrolOK: DefaultPatrolOK, Rotation: DefaultRotation}
 }
 
 // Validate refuses settings out of range, naming the parameter.
@@ -66,6 +81,10 @@ func (p *Params) Validate() error {
 	case set == 0:
 		p.SectorKm = DefaultSectorKm
 	}
+	if p.Rotation == 0 {
+		// Settings stored before rotation was one.
+		p.Rotation = DefaultRotation
+	}
 	switch {
 	case p.SectorKm < 0 || math.IsNaN(p.SectorKm) || math.IsInf(p.SectorKm, 0):
 		return BadParameter("sector_km", "sector_km must be a positive number, got %g", p.SectorKm)
@@ -77,6 +96,10 @@ func (p *Params) Validate() error {
 		return BadParameter("depth_km", "depth_km must be above 0 and at most %g, got %g", geo.MaxDepthKm, p.DepthKm)
 	case !(p.RequiredPerKm > 0) || math.IsInf(p.RequiredPerKm, 0):
 		return BadParameter("required_per_km", "required_per_km must be a positive number, got %g", p.RequiredPerKm)
+	case p.RequiredPerKm > maxRequiredPerKm:
+		return BadParameter("required_per_km", "required_per_km must be at most %d, got %g", maxRequiredPerKm, p.RequiredPerKm)
+	case !(p.Rotation >= 1) || p.Rotation > maxRotation:
+		return BadParameter("rotation", "rotation must be at least 1 and at most %d, got %g", maxRotation, p.Rotation)
 	case p.Version < 0:
 		return BadParameter("version", "version must be a positive integer, got %d", p.Version)
 	}
@@ -136,12 +159,15 @@ var Settings = []Setting{
 	{Name: "side", Help: "both, left or right of the line's direction (default both)"},
 	{Name: "required_per_km", Help: "troops needed per km of line (default 48)",
 		number: func(p *Params) *float64 { return &p.RequiredPerKm }},
+	{Name: "posture", Help: "sets required_per_km to a named preset, unless required_per_km is given: " + postureNames()},
 	{Name: "troops_ok", Help: "troop ratio from which a sector's troops are ok (default 1)",
 		number: func(p *Params) *float64 { return &p.TroopsOK }},
 	{Name: "air_defense_ok", Help: "share of the zone under air defense from which it is ok (default 0.9)",
 		number: func(p *Params) *float64 { return &p.AirDefenseOK }},
 	{Name: "patrol_ok", Help: "share of the line watched by patrols from which it is ok (default 0.9)",
 		number: func(p *Params) *float64 { return &p.PatrolOK }},
+	{Name: "rotation", Help: "troops a force needs for each one on the line: on duty, preparing, recovering (default 3; at least 1)",
+		number: func(p *Params) *float64 { return &p.Rotation }},
 	{Name: "version", Help: "the line version by number (default: the current one)", Line: true},
 	{Name: "at", Help: "the line version valid at this RFC 3339 time or date", Line: true},
 }
@@ -158,6 +184,35 @@ func SettingNames(line bool) []string {
 	return names
 }
 
+func isSetting(name string, line bool) bool {
+	for _, s := range Settings {
+		if s.Name == name && (line || !s.Line) {
+			return true
+		}
+	}
+	return false
+}
+
+// settingsQuery turns settings given as a JSON object (numbers and
+// strings, by the query parameters' names) into a query, so that they are
+// read by the same rules.
+func settingsQuery(obj map[string]any) (url.Values, error) {
+	q := url.Values{}
+	for k, v := range obj {
+		switch v := v.(type) {
+		case float64:
+			q.Set(k, strconv.FormatFloat(v, 'g', -1, 64))
+		case json.Number:
+			q.Set(k, v.String())
+		case string:
+			q.Set(k, v)
+		default:
+			return nil, BadParameter(k, "%s must be a number or a string", k)
+		}
+	}
+	return q, nil
+}
+
 // ParseParams reads coverage settings from query parameters, over the
 // built-in defaults. Unknown parameters are left to the caller.
 func ParseParams(q url.Values) (Params, error) { return ParseParamsOver(q, DefaultParams()) }
@@ -170,8 +225,10 @@ func ParseParamsOver(q url.Values, defaults Params) (Params, error) {
 	if q.Has("sector_km") || q.Has("sectors") {
 		p.SectorKm, p.Sectors, p.Anchors = 0, 0, false
 	}
+	// Only the settings are this parser's: other names are the caller's
+	// to take or refuse.
 	for name, vs := range q {
-		if len(vs) > 1 {
+		if len(vs) > 1 && isSetting(name, true) {
 			return p, BadParameter(name, "%s is given %d times; give it once", name, len(vs))
 		}
 	}
@@ -207,6 +264,16 @@ func ParseParamsOver(q url.Values, defaults Params) (Params, error) {
 			return p, err
 		}
 	}
+	if name := q.Get("posture"); name != "" {
+		posture, err := PostureNamed(name)
+		if err != nil {
+			return p, err
+		}
+		// An explicit required_per_km wins over the preset.
+		if q.Get("required_per_km") == "" {
+			p.RequiredPerKm = posture.RequiredPerKm
+		}
+	}
 	if q.Get("sectors") == "anchors" {
 		p.Anchors = true
 	} else if err := integer("sectors", &p.Sectors); err != nil {
@@ -234,6 +301,10 @@ func ParseParamsOver(q url.Values, defaults Params) (Params, error) {
 	if q.Get("sector_km") != "" && p.SectorKm == 0 {
 		return p, BadParameter("sector_km", "sector_km must be a positive number, got 0")
 	}
+	if q.Get("rotation") != "" && p.Rotation == 0 {
+		// Validate would read 0 as "not set": a query must not.
+		return p, BadParameter("rotation", "rotation must be at least 1 and at most %d, got 0", maxRotation)
+	}
 	if q.Get("sectors") != "" && q.Get("sectors") != "anchors" && p.Sectors == 0 {
 		return p, BadParameter("sectors", "sectors must be between 1 and %d, got 0", geo.MaxSectors)
 	}
@@ -259,6 +330,9 @@ func (p Params) Key() string {
 	v.Set("troops_ok", f(p.TroopsOK))
 	v.Set("air_defense_ok", f(p.AirDefenseOK))
 	v.Set("patrol_ok", f(p.PatrolOK))
+	// Rotation changes a report's force totals. A posture is no part of
+	// the key: it only sets required_per_km, which is.
+	v.Set("rotation", f(p.Rotation))
 	if p.Version > 0 {
 		v.Set("version", strconv.Itoa(p.Version))
 	}

@@ -36,6 +36,8 @@ type Service struct {
 	lines     *memo.Cache[int, *lineAt] // loaded versions with their engine lines
 	units     []*Unit                   // nil until loaded
 	anchors   []geo.Anchor
+	scenRev   uint64               // bumped by scenario writes
+	scenarios map[string]*Scenario // read since the last scenario write
 	ancOK     bool
 	authCache sync.Map      // key id -> authEntry
 	compute   chan struct{} // bounds computations running at once
@@ -124,7 +126,7 @@ func NewService(ctx context.Context, st Store, opt Options) (*Service, error) {
 	if opt.MaxComputations <= 0 {
 		opt.MaxComputations = DefaultMaxComputations
 	}
-	s := &Service{store: st, now: opt.Now, opt: opt, lines: memo.New[int, *lineAt](maxLines),
+	s := &Service{store: st, now: opt.Now, opt: opt, lines: memo.New[int, *lineAt](maxLines), scenarios: map[string]*Scenario{},
 		compute: make(chan struct{}, opt.MaxComputations),
 		zones:   memo.New[zoneKey, *geo.Zones](opt.CacheEntries),
 		reports: memo.New[reportKey, *Report](4 * opt.CacheEntries),
@@ -201,6 +203,10 @@ func (s *Service) Revisions(deps int) string {
 		} else {
 			b = append(b, ".-"...)
 		}
+	}
+	if deps&DependsOnUnits != 0 {
+		// The units under a scenario change with it too.
+		b = strconv.AppendUint(append(b, 's'), s.scenRev, 10)
 	}
 	return string(b)
 }

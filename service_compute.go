@@ -146,7 +146,7 @@ func (s *Service) Coverage(ctx context.Context, p Params) (*Report, *Computation
 		}
 		defer release()
 		defer s.opt.Hooks.computed("coverage", time.Now())
-		return NewReport(c.Line, p, c.Zones.Coverage(GeoUnits(units))), nil
+		return NewReport(c.Line, p, units, c.Zones.Coverage(GeoUnits(units))), nil
 	})
 	s.opt.Hooks.cache("reports", hit)
 	if err != nil {

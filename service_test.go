@@ -581,6 +581,20 @@ func TestWhatIf(t *testing.T) {
 			}
 		}},
 		{"patrol_ok", "patrol_ok=0.5", false, true, nil},
+		{"rotation", "rotation=2.5", false, true, func(t *testing.T, base, rep *frontline.Report) {
+			b, r := base.Summary.Force, rep.Summary.Force
+			if b.Troops != 2000 || b.TroopsWithRotation != 6000 || r.Troops != 2000 || r.TroopsWithRotation != 5000 {
+				t.Errorf("force %+v at rotation 3, %+v at 2.5; want 2000 troops, 6000 and 5000 with rotation", b, r)
+			}
+		}},
+		{"posture", "posture=interposition", false, true, func(t *testing.T, base, rep *frontline.Report) {
+			if rep.Params.RequiredPerKm != 80 || rep.Sectors[2].Troops.RequiredPerKm != 80 {
+				t.Errorf("required_per_km %g, S003's %g; want 80", rep.Params.RequiredPerKm, rep.Sectors[2].Troops.RequiredPerKm)
+			}
+		}},
+		// A posture is its density: the default's is the default read.
+		{"the default's posture", "posture=reassurance", false, false, nil},
+		{"a posture and the density that wins", "posture=defense&required_per_km=48", false, false, nil},
 		{"the current version named", "version=1", false, true, func(t *testing.T, base, rep *frontline.Report) {
 			if rep.Line != base.Line {
 				t.Errorf("line %+v, want %+v", rep.Line, base.Line)

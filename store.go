@@ -7,7 +7,8 @@ import (
 	"frontline/geo"
 )
 
-// Store keeps line versions, units, anchors, API keys and the audit log.
+// Store keeps line versions, units, scenarios, anchors, API keys and the
+// audit log.
 // Every method that writes is atomic: it stores all it was given or
 // nothing, and in the same transaction an audit entry saying who
 // (ActorFrom(ctx)), when and what. Implementations return errors wrapping
@@ -46,6 +47,19 @@ type Store interface {
 	PutUnits(ctx context.Context, units []*Unit, replaceAll bool) ([]bool, error)
 	// DeleteUnit deletes one unit.
 	DeleteUnit(ctx context.Context, id string) error
+
+	// Scenarios lists every scenario, by id, with its units.
+	Scenarios(ctx context.Context) ([]*Scenario, error)
+	// Scenario returns one scenario (ErrNotFound if there is none).
+	Scenario(ctx context.Context, id string) (*Scenario, error)
+	// PutScenario creates a scenario or replaces the one with its id, in one
+	// audited transaction (action "scenario.put"). The stored Revision is the
+	// replaced one's plus 1 (1 when new) and UpdatedAt is at; sc is updated to
+	// what was stored. It reports whether the scenario is new.
+	PutScenario(ctx context.Context, sc *Scenario, at time.Time) (created bool, err error)
+	// DeleteScenario deletes one scenario (ErrNotFound if there is none;
+	// audited "scenario.delete").
+	DeleteScenario(ctx context.Context, id string) error
 
 	// Anchors returns the named points anchor sectors run between.
 	Anchors(ctx context.Context) ([]geo.Anchor, error)

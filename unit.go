@@ -2,6 +2,7 @@ package frontline
 
 import (
 	"encoding/json"
+	"sort"
 
 	"github.com/paulmach/orb"
 
@@ -97,3 +98,8 @@ func GeoUnits(units []*Unit) geo.Units {
 // IsDemo reports whether the unit is demonstration data (properties.demo
 // is true), as the embedded demo units are.
 func (u *Unit) IsDemo() bool { return u.Properties["demo"] == true }
+
+// sortUnits orders units by id, as the store lists them.
+func sortUnits(units []*Unit) {
+	sort.Slice(units, func(i, j int) bool { return units[i].ID < units[j].ID })
+}

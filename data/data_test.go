@@ -171,7 +171,7 @@ func TestDemoCoverage(t *testing.T) {
 		t.Fatalf("NewZones: %v", err)
 	}
 	cov := z.Coverage(frontline.GeoUnits(units(t)))
-	rep := frontline.NewReport(&frontline.LineVersion{Version: 1, LengthKm: in.Line.LengthKm()}, frontline.DefaultParams(), cov)
+	rep := frontline.NewReport(&frontline.LineVersion{Version: 1, LengthKm: in.Line.LengthKm()}, frontline.DefaultParams(), units(t), cov)
 
 	for _, c := range []struct {
 		name   string

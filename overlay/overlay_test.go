@@ -34,7 +34,7 @@ func computed(t *testing.T, units []*frontline.Unit) (*frontline.Report, *frontl
 	p := frontline.DefaultParams()
 	lv := &frontline.LineVersion{Version: 3, ValidFrom: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), LengthKm: line.LengthKm()}
 	c := &frontline.Computation{Line: lv, Params: p, Zones: z, Sectors: z.Sectors()}
-	return frontline.NewReport(lv, p, z.Coverage(frontline.GeoUnits(units))), c
+	return frontline.NewReport(lv, p, units, z.Coverage(frontline.GeoUnits(units))), c
 }
 
 func unit(t *testing.T, i int, js string) *frontline.Unit {

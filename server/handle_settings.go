@@ -25,7 +25,7 @@ func (s *server) handleSettings(c echo.Context) error {
 // GET /v1/settings answers can be PUT back as it is.
 func settingsJSON(p frontline.Params) map[string]any {
 	out := map[string]any{"depth_km": p.DepthKm, "side": p.Side, "required_per_km": p.RequiredPerKm,
-		"troops_ok": p.TroopsOK, "air_defense_ok": p.AirDefenseOK, "patrol_ok": p.PatrolOK}
+		"troops_ok": p.TroopsOK, "air_defense_ok": p.AirDefenseOK, "patrol_ok": p.PatrolOK, "rotation": p.Rotation}
 	switch {
 	case p.Anchors:
 		out["sectors"] = "anchors"

@@ -184,13 +184,20 @@ func sendUnit(c echo.Context, status int, u *frontline.Unit) error {
 // ETags needs its current one among them; otherwise 412 and nothing is
 // written. Without the header a write goes ahead.
 func ifMatch(c echo.Context) frontline.Precondition[*frontline.Unit] {
+	return ifMatchOf(c, "unit", func(u *frontline.Unit) (*encoded, error) { return encodeJSON(mimeGeoJSON, u) })
+}
+
+// ifMatchOf is the If-Match precondition on one resource (what, for the
+// message), whose ETag is that of encode's answer.
+func ifMatchOf[T comparable](c echo.Context, what string, encode func(T) (*encoded, error)) frontline.Precondition[T] {
 	header := c.Request().Header.Get("If-Match")
 	if header == "" {
 		return nil
 	}
-	return func(cur *frontline.Unit) error {
-		if cur != nil {
-			e, err := encodeJSON(mimeGeoJSON, cur)
+	return func(cur T) error {
+		var none T
+		if cur != none {
+			e, err := encode(cur)
 			if err != nil {
 				return err
 			}
@@ -198,12 +205,12 @@ func ifMatch(c echo.Context) frontline.Precondition[*frontline.Unit] {
 				return nil
 			}
 		}
-		what := "the unit does not exist"
-		if cur != nil {
-			what = "the unit has changed since"
+		why := "the " + what + " does not exist"
+		if cur != none {
+			why = "the " + what + " has changed since"
 		}
 		return &apiError{status: http.StatusPreconditionFailed, code: codePreconditionFailed,
-			msg: "If-Match " + header + " does not match: " + what + "; read it again (GET) and retry with its ETag"}
+			msg: "If-Match " + header + " does not match: " + why + "; read it again (GET) and retry with its ETag"}
 	}
 }
 

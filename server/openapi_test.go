@@ -49,6 +49,15 @@ func (emptyStore) SetDefaults(context.Context, frontline.Params) error { return 
 func (emptyStore) Ping(context.Context) error                          { return nil }
 func (emptyStore) Close() error                                        { return nil }
 
+func (emptyStore) Scenarios(context.Context) ([]*frontline.Scenario, error) { return nil, nil }
+func (emptyStore) Scenario(context.Context, string) (*frontline.Scenario, error) {
+	return nil, frontline.ErrNotFound
+}
+func (emptyStore) PutScenario(context.Context, *frontline.Scenario, time.Time) (bool, error) {
+	return false, nil
+}
+func (emptyStore) DeleteScenario(context.Context, string) error { return frontline.ErrNotFound }
+
 // Every route the router serves is described in openapi.json, and every
 // path there is served.
 func TestOpenAPICoversEveryRoute(t *testing.T) {
@@ -104,7 +113,7 @@ func TestOpenAPIDocumentsEverySetting(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := strings.Join(frontline.SettingNames(true), ",")
-	for _, path := range []string{"/v1/sectors", "/v1/coverage", "/v1/coverage/{sector}", "/v1/overlays/{name}",
+	for _, path := range []string{"/v1/sectors", "/v1/coverage", "/v1/coverage/{sector}", "/v1/requirements", "/v1/overlays/{name}",
 		"/v1/tiles/{layer}/{z}/{x}/{y}.mvt", "/v1/tiles/{layer}.json"} {
 		var got []string
 		for _, p := range doc.Paths[path]["get"].Parameters {
@@ -115,5 +124,44 @@ func TestOpenAPIDocumentsEverySetting(t *testing.T) {
 		if strings.Join(got, ",") != want {
 			t.Errorf("GET %s documents the settings %v, want %s", path, got, want)
 		}
+	}
+}
+
+// The posture parameter lists the postures of the one table, wherever a
+// read takes it.
+func TestOpenAPIDocumentsEveryPosture(t *testing.T) {
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Parameters []struct {
+				Name   string `json:"name"`
+				Schema struct {
+					Enum []string `json:"enum"`
+				} `json:"schema"`
+			} `json:"parameters"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(openAPI, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, p := range frontline.Postures {
+		want = append(want, p.Name)
+	}
+	n := 0
+	for path, ops := range doc.Paths {
+		for method, op := range ops {
+			for _, p := range op.Parameters {
+				if p.Name != "posture" {
+					continue
+				}
+				n++
+				if !slices.Equal(p.Schema.Enum, want) {
+					t.Errorf("%s %s: posture is one of %v, want %v", method, path, p.Schema.Enum, want)
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no read documents the posture parameter")
 	}
 }

@@ -106,6 +106,8 @@ func (s *server) routes() []route {
 		{del, "/v1/units/:id", writes, s.handleDeleteUnit},
 		{get, "/v1/coverage", reads, s.handleCoverage},
 		{get, "/v1/coverage/:sector", reads, s.handleSectorCoverage},
+		{get, "/v1/requirements", reads, s.handleRequirements},
+		{get, "/v1/postures", reads, s.handlePostures},
 		{get, "/v1/overlays/:name", unitsWhen("air-defense", "gaps"), s.handleOverlay},
 		{get, "/v1/settings", reads, s.handleSettings},
 		{put, "/v1/settings", admins, s.handlePutSettings},

@@ -15,9 +15,9 @@
 //
 // Values go in and come out as copies: units as their GeoJSON Feature
 // parsed back (as store/sqlite does, so the derived fields have one
-// definition, frontline.ParseUnit), line properties through JSON with
-// numbers kept as json.Number, times in UTC. A caller changing what it
-// gave or got changes nothing stored.
+// definition, frontline.ParseUnit), line properties and scenario settings
+// through JSON with numbers kept as json.Number, times in UTC. A caller
+// changing what it gave or got changes nothing stored.
 package memstore
 
 import (
@@ -50,15 +50,16 @@ type Store struct {
 	// is shared, or with SetFail.
 	Fail func(op string) error
 
-	mu       sync.Mutex
-	calls    map[string]int
-	closed   bool
-	lines    []*line // every version ever stored, withdrawn ones too, by version
-	units    map[string][]byte
-	anchors  []geo.Anchor
-	keys     map[string]*frontline.APIKey
-	defaults *frontline.Params
-	audit    []*frontline.AuditEntry // oldest first
+	mu        sync.Mutex
+	calls     map[string]int
+	closed    bool
+	lines     []*line // every version ever stored, withdrawn ones too, by version
+	units     map[string][]byte
+	scenarios map[string]*scenario
+	anchors   []geo.Anchor
+	keys      map[string]*frontline.APIKey
+	defaults  *frontline.Params
+	audit     []*frontline.AuditEntry // oldest first
 }
 
 // line is a stored version. The version number is its index in lines
@@ -72,7 +73,8 @@ var _ frontline.Store = (*Store)(nil)
 
 // New returns an empty store.
 func New() *Store {
-	return &Store{calls: map[string]int{}, units: map[string][]byte{}, keys: map[string]*frontline.APIKey{}}
+	return &Store{calls: map[string]int{}, units: map[string][]byte{}, scenarios: map[string]*scenario{},
+		keys: map[string]*frontline.APIKey{}}
 }
 
 // SetFail replaces Fail while calls may be running.
@@ -479,6 +481,117 @@ func (s *Store) DeleteUnit(ctx context.Context, id string) error {
 	}
 	delete(s.units, id)
 	s.record(ctx, "unit.delete", id)
+	return nil
+}
+
+// Scenarios.
+
+// scenario is a stored scenario: its document as store/sqlite stores it
+// (units as GeoJSON Features), so a read rebuilds it the same way.
+type scenario struct {
+	doc       []byte
+	revision  int
+	updatedAt time.Time
+}
+
+// Scenarios lists every scenario, by id.
+func (s *Store) Scenarios(ctx context.Context) ([]*frontline.Scenario, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.begin(ctx, "Scenarios"); err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(s.scenarios))
+	for id := range s.scenarios {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	out := make([]*frontline.Scenario, len(ids))
+	for i, id := range ids {
+		sc, err := readScenario(id, s.scenarios[id])
+		if err != nil {
+			return nil, err
+		}
+		out[i] = sc
+	}
+	return out, nil
+}
+
+// Scenario returns one scenario.
+func (s *Store) Scenario(ctx context.Context, id string) (*frontline.Scenario, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.begin(ctx, "Scenario"); err != nil {
+		return nil, err
+	}
+	st, ok := s.scenarios[id]
+	if !ok {
+		return nil, notFound("scenario %q not found", id)
+	}
+	return readScenario(id, st)
+}
+
+func readScenario(id string, st *scenario) (*frontline.Scenario, error) {
+	sc, err := frontline.DecodeScenario(id, st.doc)
+	if err != nil {
+		return nil, fmt.Errorf("memstore: scenario %q as stored: %w", id, err)
+	}
+	sc.Revision, sc.UpdatedAt = st.revision, st.updatedAt
+	return sc, nil
+}
+
+// PutScenario stores sc: new with revision 1, or replacing the stored one
+// with its revision plus 1. sc becomes what a read returns.
+func (s *Store) PutScenario(ctx context.Context, sc *frontline.Scenario, at time.Time) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.begin(ctx, "PutScenario"); err != nil {
+		return false, err
+	}
+	doc, err := frontline.EncodeScenario(sc)
+	if err != nil {
+		return false, fmt.Errorf("memstore: put scenario: %w", err)
+	}
+	stored, err := frontline.DecodeScenario(sc.ID, doc)
+	if err != nil {
+		return false, fmt.Errorf("memstore: put scenario %q would not read back: %w", sc.ID, err)
+	}
+	for i, u := range stored.Units {
+		if u.ID != sc.Units[i].ID {
+			return false, invalid("put scenario %q: unit %q reads back as %q", sc.ID, sc.Units[i].ID, u.ID)
+		}
+	}
+	next := &scenario{doc: doc, revision: 1, updatedAt: at.UTC()}
+	old, replaced := s.scenarios[sc.ID]
+	if replaced {
+		next.revision = old.revision + 1
+	}
+	if err := commit(ctx, "put scenario"); err != nil {
+		return false, err
+	}
+	s.scenarios[sc.ID] = next
+	s.record(ctx, "scenario.put", audit.Scenario(sc.ID, next.revision))
+	stored.Revision, stored.UpdatedAt = next.revision, next.updatedAt
+	*sc = *stored
+	return !replaced, nil
+}
+
+// DeleteScenario deletes one scenario.
+func (s *Store) DeleteScenario(ctx context.Context, id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.begin(ctx, "DeleteScenario"); err != nil {
+		return err
+	}
+	st, ok := s.scenarios[id]
+	if !ok {
+		return notFound("scenario %q not found", id)
+	}
+	if err := commit(ctx, "delete scenario"); err != nil {
+		return err
+	}
+	delete(s.scenarios, id)
+	s.record(ctx, "scenario.delete", audit.Scenario(id, st.revision))
 	return nil
 }
 

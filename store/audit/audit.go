@@ -70,3 +70,10 @@ func LineImport(results []frontline.LineResult) string {
 	}
 	return Target(Labelled("created", made), Labelled("unchanged", kept))
 }
+
+// Scenario names a scenario and the revision a write made or deleted:
+// "north-1 (revision 2)", so the log tells which of its versions a
+// cached result was computed on.
+func Scenario(id string, revision int) string {
+	return fmt.Sprintf("%s (revision %d)", id, revision)
+}

@@ -82,23 +82,7 @@ func scanKey(row scanner) (*frontline.APIKey, error) {
 
 // Keys lists every key, revoked ones too, by creation time and then id.
 func (db *DB) Keys(ctx context.Context) ([]*frontline.APIKey, error) {
-	rows, err := db.read.QueryContext(ctx, "SELECT "+keyColumns+" FROM api_keys ORDER BY created_at, id")
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: keys: %w", err)
-	}
-	defer rows.Close()
-	keys := []*frontline.APIKey{}
-	for rows.Next() {
-		k, err := scanKey(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: keys: %w", err)
-		}
-		keys = append(keys, k)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: keys: %w", err)
-	}
-	return keys, nil
+	return queryAll(ctx, db.read, "keys", "SELECT "+keyColumns+" FROM api_keys ORDER BY created_at, id", scanKey)
 }
 
 // Key returns one key.

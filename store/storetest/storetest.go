@@ -1,8 +1,8 @@
 // Package storetest is the conformance suite of frontline.Store: every
 // implementation runs it from its own tests, so they all keep the same
-// promises (version numbering, idempotent imports, all-or-nothing writes,
-// exact round trips, an audit entry for every write and none for a failed
-// one) and a new one is checked against them for free.
+// promises (version numbering, scenario revisions, idempotent imports,
+// all-or-nothing writes, exact round trips, an audit entry for every write
+// and none for a failed one) and a new one is checked against them for free.
 //
 //	func TestStore(t *testing.T) {
 //		storetest.Run(t, func(t *testing.T) frontline.Store {
@@ -47,6 +47,11 @@ func Run(t *testing.T, open func(t *testing.T) frontline.Store) {
 		{"Units", testUnits},
 		{"UnitRoundTrip", testUnitRoundTrip},
 		{"PutUnitsAllOrNothing", testPutUnitsAllOrNothing},
+		{"Scenarios", testScenarios},
+		{"ScenarioRoundTrip", testScenarioRoundTrip},
+		{"ScenarioNotFound", testScenarioNotFound},
+		{"PutScenarioAllOrNothing", testPutScenarioAllOrNothing},
+		{"ScenarioAudit", testScenarioAudit},
 		{"Anchors", testAnchors},
 		{"Keys", testKeys},
 		{"KeyHashRoundTrip", testKeyHashRoundTrip},
@@ -75,6 +80,11 @@ func testEmpty(t *testing.T, s frontline.Store) {
 	if units, err := s.Units(ctx); err != nil || len(units) != 0 {
 		t.Errorf("Units = %v, %v; want none", units, err)
 	}
+	if scenarios, err := s.Scenarios(ctx); err != nil || len(scenarios) != 0 {
+		t.Errorf("Scenarios = %v, %v; want none", scenarios, err)
+	}
+	_, err = s.Scenario(ctx, "x")
+	wantNotFound(t, `Scenario("x")`, err, `"x"`)
 	if anchors, err := s.Anchors(ctx); err != nil || len(anchors) != 0 {
 		t.Errorf("Anchors = %v, %v; want none", anchors, err)
 	}

@@ -1,0 +1,120 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"frontline"
+	"frontline/store/audit"
+)
+
+const scenarioColumns = "id, revision, updated_at, scenario"
+
+// Scenarios lists every scenario, by id, with its units.
+func (db *DB) Scenarios(ctx context.Context) ([]*frontline.Scenario, error) {
+	return queryAll(ctx, db.read, "scenarios", "SELECT "+scenarioColumns+" FROM scenarios ORDER BY id", scanScenario)
+}
+
+// Scenario returns one scenario.
+func (db *DB) Scenario(ctx context.Context, id string) (*frontline.Scenario, error) {
+	sc, err := scanScenario(db.read.QueryRowContext(ctx, "SELECT "+scenarioColumns+" FROM scenarios WHERE id = ?", id))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, scenarioNotFound(id)
+	case err != nil:
+		return nil, fmt.Errorf("sqlite: scenario %q: %w", id, err)
+	}
+	return sc, nil
+}
+
+func scenarioNotFound(id string) error {
+	return fmt.Errorf("sqlite: scenario %q not found: %w", id, frontline.ErrNotFound)
+}
+
+func scanScenario(row scanner) (*frontline.Scenario, error) {
+	var (
+		id, updatedAt string
+		revision      int
+		doc           []byte
+	)
+	if err := row.Scan(&id, &revision, &updatedAt, &doc); err != nil {
+		return nil, err
+	}
+	sc, err := frontline.DecodeScenario(id, doc)
+	if err != nil {
+		return nil, fmt.Errorf("scenario %q as stored: %w", id, err)
+	}
+	sc.Revision = revision
+	if sc.UpdatedAt, err = parseTime(updatedAt); err != nil {
+		return nil, fmt.Errorf("scenario %q: %w", id, err)
+	}
+	return sc, nil
+}
+
+// PutScenario stores sc in one transaction: inserted with revision 1, or
+// replacing the stored one with its revision plus 1.
+func (db *DB) PutScenario(ctx context.Context, sc *frontline.Scenario, at time.Time) (bool, error) {
+	doc, err := frontline.EncodeScenario(sc)
+	if err != nil {
+		return false, fmt.Errorf("sqlite: put scenario: %w", err)
+	}
+	// Decoded before the write, so that what would not read back is
+	// never stored, and sc becomes exactly what a read returns.
+	stored, err := frontline.DecodeScenario(sc.ID, doc)
+	if err != nil {
+		return false, fmt.Errorf("sqlite: put scenario %q would not read back: %w", sc.ID, err)
+	}
+	for i, u := range stored.Units {
+		if u.ID != sc.Units[i].ID {
+			return false, fmt.Errorf("sqlite: put scenario %q: unit %q reads back as %q: %w", sc.ID, sc.Units[i].ID, u.ID, frontline.ErrInvalid)
+		}
+	}
+	updatedAt, err := formatTime(at)
+	if err != nil {
+		return false, fmt.Errorf("sqlite: put scenario %q: updated at: %w", sc.ID, err)
+	}
+	if stored.UpdatedAt, err = parseTime(updatedAt); err != nil {
+		return false, fmt.Errorf("sqlite: put scenario %q: %w", sc.ID, err)
+	}
+	err = db.inAuditedTx(ctx, "scenario.put", func(tx *sql.Tx) (string, error) {
+		// One statement: an insert, or an update of the revision it
+		// counts on.
+		err := tx.QueryRowContext(ctx, `INSERT INTO scenarios (id, revision, updated_at, scenario) VALUES (?, 1, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET revision = revision + 1, updated_at = excluded.updated_at, scenario = excluded.scenario
+			RETURNING revision`, sc.ID, updatedAt, string(doc)).Scan(&stored.Revision)
+		if err != nil {
+			return "", err
+		}
+		return audit.Scenario(sc.ID, stored.Revision), nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("sqlite: put scenario %q: %w", sc.ID, err)
+	}
+	*sc = *stored
+	return sc.Revision == 1, nil
+}
+
+// DeleteScenario deletes one scenario.
+func (db *DB) DeleteScenario(ctx context.Context, id string) error {
+	err := db.inAuditedTx(ctx, "scenario.delete", func(tx *sql.Tx) (string, error) {
+		var revision int
+		err := tx.QueryRowContext(ctx, "DELETE FROM scenarios WHERE id = ? RETURNING revision", id).Scan(&revision)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return "", scenarioNotFound(id) // no entry for a delete of nothing
+		case err != nil:
+			return "", err
+		}
+		return audit.Scenario(id, revision), nil
+	})
+	switch {
+	case errors.Is(err, frontline.ErrNotFound):
+		return err
+	case err != nil:
+		return fmt.Errorf("sqlite: delete scenario %q: %w", id, err)
+	}
+	return nil
+}
