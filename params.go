@@ -52,6 +52,9 @@ type Params struct {
 
 	Version int       `json:"version,omitempty"` // a line version; 0: as of At
 	At      time.Time `json:"at,omitzero"`       // zero: the current line
+	// Scenario names the stored scenario whose units (and settings, by
+	// Service.ParseParams) the computation uses; "": the stored units.
+	Scenario string `json:"scenario,omitempty"`
 
 	valid bool // Validate passed, and nothing changed the settings since
 }
@@ -170,6 +173,7 @@ var Settings = []Setting{
 		number: func(p *Params) *float64 { return &p.Rotation }},
 	{Name: "version", Help: "the line version by number (default: the current one)", Line: true},
 	{Name: "at", Help: "the line version valid at this RFC 3339 time or date", Line: true},
+	{Name: "scenario", Help: "the units and settings of a stored scenario (default live: the stored units)", Line: true},
 }
 
 // SettingNames lists the names of the settings; without line, those that
@@ -221,7 +225,7 @@ func ParseParams(q url.Values) (Params, error) { return ParseParamsOver(q, Defau
 // given defaults: a sectorisation in the query replaces the default one.
 func ParseParamsOver(q url.Values, defaults Params) (Params, error) {
 	p := defaults
-	p.Version, p.At, p.valid = 0, time.Time{}, false
+	p.Version, p.At, p.Scenario, p.valid = 0, time.Time{}, "", false
 	if q.Has("sector_km") || q.Has("sectors") {
 		p.SectorKm, p.Sectors, p.Anchors = 0, 0, false
 	}
@@ -288,6 +292,12 @@ func ParseParamsOver(q url.Values, defaults Params) (Params, error) {
 	if v := q.Get("side"); v != "" {
 		p.Side = v
 	}
+	if v := q.Get("scenario"); v != "" && v != LiveScenario {
+		if err := CheckScenarioID(v); err != nil {
+			return p, BadParameter("scenario", "scenario must be live or a scenario id (1 to 64 of a-z, 0-9 and -), got %q", truncate(v, 70))
+		}
+		p.Scenario = v
+	}
 	if v := q.Get("at"); v != "" {
 		t, err := ParseTime(v)
 		if err != nil {
@@ -335,6 +345,9 @@ func (p Params) Key() string {
 	v.Set("rotation", f(p.Rotation))
 	if p.Version > 0 {
 		v.Set("version", strconv.Itoa(p.Version))
+	}
+	if p.Scenario != "" {
+		v.Set("scenario", p.Scenario)
 	}
 	if !p.At.IsZero() {
 		v.Set("at", p.At.UTC().Format("2006-01-02T15:04:05.999999999Z"))

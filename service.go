@@ -156,8 +156,20 @@ func (s *Service) Defaults() Params {
 }
 
 // ParseParams reads a request's coverage settings over the defaults.
-func (s *Service) ParseParams(q url.Values) (Params, error) {
-	return ParseParamsOver(q, s.Defaults())
+// A scenario's own settings come between the defaults and the query.
+// The scenario must exist (ErrNotFound otherwise).
+func (s *Service) ParseParams(ctx context.Context, q url.Values) (Params, error) {
+	defaults := s.Defaults()
+	if id := q.Get("scenario"); id != "" && id != LiveScenario && CheckScenarioID(id) == nil {
+		sc, err := s.Scenario(ctx, id)
+		if err != nil {
+			return Params{}, err
+		}
+		if defaults, err = sc.Params(defaults); err != nil {
+			return Params{}, fmt.Errorf("frontline: scenario %s: %w", id, err)
+		}
+	}
+	return ParseParamsOver(q, defaults)
 }
 
 // SetDefaults validates and stores new default coverage settings; every

@@ -121,9 +121,9 @@ func (s *Service) ZonePolygons(ctx context.Context, c *Computation) ([]orb.Multi
 }
 
 type reportKey struct {
-	zones    zoneKey
-	params   string
-	unitsRev uint64
+	zones  zoneKey
+	params string
+	units  string // the units' revision: UnitsFor's key
 }
 
 // Coverage computes (or returns the cached) coverage report for p.
@@ -132,11 +132,11 @@ func (s *Service) Coverage(ctx context.Context, p Params) (*Report, *Computation
 	if err != nil {
 		return nil, nil, err
 	}
-	units, rev, err := s.loadUnits(ctx)
+	units, rev, err := s.UnitsFor(ctx, p.Scenario)
 	if err != nil {
 		return nil, nil, err
 	}
-	key := reportKey{zones: c.key, params: p.Key(), unitsRev: rev}
+	key := reportKey{zones: c.key, params: p.Key(), units: rev}
 	hit := true
 	rep, err := s.reports.Get(key, func() (*Report, error) {
 		hit = false

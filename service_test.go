@@ -246,7 +246,7 @@ func (f *fixture) params(t *testing.T, query string) frontline.Params {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := f.svc.ParseParams(q)
+	p, err := f.svc.ParseParams(t.Context(), q)
 	if err != nil {
 		t.Fatalf("ParseParams(%q): %v", query, err)
 	}

@@ -37,7 +37,7 @@ func (s *server) handleCoverage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.svc.ParseParams(q)
+	p, err := s.svc.ParseParams(c.Request().Context(), q)
 	if err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ func (s *server) handleSectorCoverage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.svc.ParseParams(q)
+	p, err := s.svc.ParseParams(c.Request().Context(), q)
 	if err != nil {
 		return err
 	}
@@ -102,7 +102,7 @@ func (s *server) handleSectors(c echo.Context) error {
 	for _, n := range append(shapeParams, "geometry") {
 		q.Del(n)
 	}
-	p, err := s.svc.ParseParams(q)
+	p, err := s.svc.ParseParams(c.Request().Context(), q)
 	if err != nil {
 		return err
 	}
@@ -128,7 +128,7 @@ func (s *server) handleOverlay(c echo.Context) error {
 	for _, n := range shapeParams {
 		q.Del(n)
 	}
-	p, err := s.svc.ParseParams(q)
+	p, err := s.svc.ParseParams(c.Request().Context(), q)
 	if err != nil {
 		return err
 	}
@@ -176,13 +176,13 @@ func (s *server) drawOverlay(ctx context.Context, name string, p frontline.Param
 		}
 		fc = overlay.Coverage(rep, c, polys)
 	case "air-defense":
-		units, err := s.svc.Units(ctx)
+		units, _, err := s.svc.UnitsFor(ctx, p.Scenario)
 		if err != nil {
 			return nil, err
 		}
 		fc = overlay.AirDefense(units)
 	case "gaps":
-		units, err := s.svc.Units(ctx)
+		units, _, err := s.svc.UnitsFor(ctx, p.Scenario)
 		if err != nil {
 			return nil, err
 		}

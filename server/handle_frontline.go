@@ -54,7 +54,7 @@ func (s *server) handleLine(c echo.Context) error {
 	if err := checkParams(q, lineParams, []string{"bbox"}); err != nil {
 		return err
 	}
-	p, err := s.svc.ParseParams(q)
+	p, err := s.svc.ParseParams(c.Request().Context(), q)
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ func (s *server) handleRequirements(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.svc.ParseParams(q)
+	p, err := s.svc.ParseParams(c.Request().Context(), q)
 	if err != nil {
 		return err
 	}

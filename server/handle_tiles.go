@@ -52,7 +52,7 @@ var tileLayers = []tileLayer{
 	overlayLayer("air-defense", "air-defense range rings"),
 	overlayLayer("gaps", "line pieces no patrol sees and zone parts no air defense covers"),
 	{name: "units", description: "units: troops and air defense as points, patrols as points or routes, with their properties",
-		deps: frontline.DependsOnUnits, key: func(frontline.Params) string { return "" }, draw: (*server).drawUnits},
+		deps: frontline.DependsOnUnits, key: func(p frontline.Params) string { return "scenario=" + p.Scenario }, draw: (*server).drawUnits},
 }
 
 // overlayLayer is the tile layer of one of the styled overlays, drawn as
@@ -78,8 +78,8 @@ func (s *server) drawLine(ctx context.Context, p frontline.Params) (*geojson.Fea
 	return overlay.Line(lv, line), nil
 }
 
-func (s *server) drawUnits(ctx context.Context, _ frontline.Params) (*geojson.FeatureCollection, error) {
-	units, err := s.svc.Units(ctx)
+func (s *server) drawUnits(ctx context.Context, p frontline.Params) (*geojson.FeatureCollection, error) {
+	units, _, err := s.svc.UnitsFor(ctx, p.Scenario)
 	if err != nil {
 		return nil, err
 	}
@@ -128,7 +128,7 @@ func (t *tileHandlers) handleTile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := t.svc.ParseParams(q)
+	p, err := t.svc.ParseParams(c.Request().Context(), q)
 	if err != nil {
 		return err
 	}
@@ -215,7 +215,7 @@ func (t *tileHandlers) handleTileJSON(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := t.svc.ParseParams(q)
+	p, err := t.svc.ParseParams(c.Request().Context(), q)
 	if err != nil {
 		return err
 	}

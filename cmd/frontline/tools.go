@@ -268,7 +268,7 @@ func runCoverage(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	defer closeStore()
 	// Over the stored default settings, as the API reads them.
-	p, err := svc.ParseParams(q)
+	p, err := svc.ParseParams(ctx, q)
 	if err != nil {
 		return err
 	}

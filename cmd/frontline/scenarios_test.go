@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"testing"
+)
+
+func summaryStrength(t *testing.T, r response) (strength float64, params map[string]any) {
+	t.Helper()
+	var rep struct {
+		Params  map[string]any `json:"params"`
+		Summary struct {
+			Force struct {
+				Troops float64 `json:"troops"`
+			} `json:"force"`
+		} `json:"summary"`
+	}
+	if err := json.Unmarshal(r.body, &rep); err != nil {
+		t.Fatalf("coverage: %v: %.200s", err, r.body)
+	}
+	return rep.Summary.Force.Troops, rep.Params
+}
+
+// TestScenarios stores options and computes with them: the stored units
+// never change, every write is seen by the next read, and unknown
+// scenarios are refused.
+func TestScenarios(t *testing.T) {
+	s := serve(t, filepath.Join(t.TempDir(), "f.db"))
+	units := get(t, s.url+"/v1/units").body
+	live, _ := summaryStrength(t, get(t, s.url+"/v1/coverage"))
+	if live != 95280 {
+		t.Fatalf("live troops %v, want the demo's 95,280", live)
+	}
+	extra := func(strength int) string {
+		return fmt.Sprintf(`{"type":"Feature","id":"extra-1","geometry":{"type":"Point","coordinates":[32.6,46.62]},"properties":{"kind":"troops","strength":%d}}`, strength)
+	}
+	body := func(strength int) []byte {
+		return []byte(`{"id":"more-south","name":"More troops in the south","units":[` + extra(strength) +
+			`],"remove":["T-001"],"settings":{"required_per_km":60}}`)
+	}
+
+	r := s.do(t, "POST", s.url+"/v1/scenarios", "application/json", body(5000))
+	want(t, r, 201)
+	etag := r.header.Get("ETag")
+	if r.json(t)["revision"].(float64) != 1 || etag == "" {
+		t.Errorf("created: %s, ETag %q", r.body, etag)
+	}
+	want(t, s.do(t, "POST", s.url+"/v1/scenarios", "application/json", body(5000)), 409)
+
+	cov := get(t, s.url+"/v1/coverage?scenario=more-south")
+	want(t, cov, 200)
+	// T-001 (1,280) out, extra-1 (5,000) in; the scenario's settings apply.
+	got, params := summaryStrength(t, cov)
+	if got != 95280-1280+5000 || params["required_per_km"] != 60.0 || params["scenario"] != "more-south" {
+		t.Errorf("under the scenario: troops %v, params %v", got, params)
+	}
+	// A query setting wins over the scenario's.
+	if _, params := summaryStrength(t, get(t, s.url+"/v1/coverage?scenario=more-south&required_per_km=20")); params["required_per_km"] != 20.0 {
+		t.Errorf("query over scenario: %v", params)
+	}
+	if !bytes.Equal(get(t, s.url+"/v1/units").body, units) {
+		t.Error("using a scenario changed the stored units")
+	}
+	if live2, _ := summaryStrength(t, get(t, s.url+"/v1/coverage?scenario=live")); live2 != live {
+		t.Errorf("scenario=live: %v, want %v", live2, live)
+	}
+
+	// A stale write is refused; a fresh one is seen by the next read.
+	want(t, s.do(t, "PUT", s.url+"/v1/scenarios/more-south", "application/json", body(6000), "If-Match", `"stale"`), 412)
+	r = s.do(t, "PUT", s.url+"/v1/scenarios/more-south", "application/json", body(6000), "If-Match", etag)
+	want(t, r, 200)
+	if r.json(t)["revision"].(float64) != 2 {
+		t.Errorf("replaced: %s", r.body)
+	}
+	if got, _ := summaryStrength(t, get(t, s.url+"/v1/coverage?scenario=more-south")); got != 95280-1280+6000 {
+		t.Errorf("after the update: troops %v", got)
+	}
+
+	// On its own: only its units count, in every unit-dependent read.
+	want(t, s.do(t, "PUT", s.url+"/v1/scenarios/alone", "application/json",
+		[]byte(`{"base":"empty","units":[`+extra(100)+`]}`)), 201)
+	if got, _ := summaryStrength(t, get(t, s.url+"/v1/coverage?scenario=alone")); got != 100 {
+		t.Errorf("empty base: troops %v, want 100", got)
+	}
+	rings := get(t, s.url+"/v1/overlays/air-defense?scenario=alone").json(t)["features"].([]any)
+	if len(rings) != 0 {
+		t.Errorf("empty base: %d air-defense rings, want none", len(rings))
+	}
+	req := get(t, s.url+"/v1/requirements?scenario=alone")
+	want(t, req, 200)
+	if present := req.json(t)["totals"].(map[string]any)["present"].(float64); present != 100 {
+		t.Errorf("requirements under the scenario: present %v, want 100", present)
+	}
+	want(t, get(t, s.url+"/v1/tiles/units/7/77/44.mvt?scenario=alone"), 204)
+	want(t, get(t, s.url+"/v1/tiles/units/7/77/44.mvt"), 200)
+
+	list := get(t, s.url+"/v1/scenarios").json(t)["scenarios"].([]any)
+	if len(list) != 2 || list[0].(map[string]any)["id"] != "alone" {
+		t.Errorf("scenarios listed: %v", list)
+	}
+
+	for _, tc := range []struct {
+		path   string
+		status int
+	}{
+		{"/v1/coverage?scenario=nope", 404},
+		{"/v1/coverage?scenario=Not%20An%20Id", 400},
+		{"/v1/scenarios/nope", 404},
+		{"/v1/overlays/gaps?scenario=nope", 404},
+	} {
+		want(t, get(t, s.url+tc.path), tc.status)
+	}
+	want(t, s.do(t, "POST", s.url+"/v1/scenarios", "application/json", []byte(`{"id":"bad","settings":{"depth_km":-1}}`)), 400)
+	want(t, s.do(t, "POST", s.url+"/v1/scenarios", "application/json", []byte(`{"id":"live"}`)), 422)
+
+	want(t, s.do(t, "DELETE", s.url+"/v1/scenarios/more-south", "", nil), 204)
+	want(t, get(t, s.url+"/v1/coverage?scenario=more-south"), 404)
+	want(t, s.do(t, "DELETE", s.url+"/v1/scenarios/more-south", "", nil), 404)
+	audit := s.do(t, "GET", s.url+"/v1/audit?limit=20", "", nil)
+	for _, w := range []string{`"action":"scenario.put","target":"more-south (revision 2)"`, `"action":"scenario.delete"`} {
+		if !bytes.Contains(audit.body, []byte(w)) {
+			t.Errorf("audit lacks %s: %.600s", w, audit.body)
+		}
+	}
+}
