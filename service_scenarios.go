@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 )
 
@@ -115,4 +116,29 @@ func (s *Service) UnitsFor(ctx context.Context, scenario string) ([]*Unit, strin
 		stored, key = units, key+"/u"+strconv.FormatUint(rev, 10)
 	}
 	return sc.ApplyUnits(stored), key, nil
+}
+
+// Compare computes the coverage under options a and b (scenario ids or
+// LiveScenario) with the same query settings, each over its scenario's
+// own, and puts them side by side.
+func (s *Service) Compare(ctx context.Context, q url.Values, a, b string) (*Comparison, error) {
+	if q.Has("scenario") {
+		return nil, BadParameter("scenario", "a comparison names its scenarios as a and b, not scenario")
+	}
+	var reps [2]*Report
+	for i, id := range [2]string{a, b} {
+		side := url.Values{}
+		for k, v := range q {
+			side[k] = v
+		}
+		side.Set("scenario", id)
+		p, err := s.ParseParams(ctx, side)
+		if err != nil {
+			return nil, err
+		}
+		if reps[i], _, err = s.Coverage(ctx, p); err != nil {
+			return nil, err
+		}
+	}
+	return Compare(a, reps[0], b, reps[1]), nil
 }

@@ -109,6 +109,7 @@ func (s *server) routes() []route {
 		{get, "/v1/requirements", reads, s.handleRequirements},
 		{get, "/v1/postures", reads, s.handlePostures},
 		{get, "/v1/overlays/:name", unitsWhen("air-defense", "gaps"), s.handleOverlay},
+		{get, "/v1/compare", reads, s.handleCompare},
 		{get, "/v1/scenarios", reads, s.handleScenarios},
 		{post, "/v1/scenarios", writes, s.handleCreateScenario},
 		{get, "/v1/scenarios/:id", reads, s.handleScenario},

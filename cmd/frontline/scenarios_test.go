@@ -126,3 +126,57 @@ func TestScenarios(t *testing.T) {
 		}
 	}
 }
+
+// TestCompare puts the stored units against a scenario, sector by sector.
+func TestCompare(t *testing.T) {
+	s := serve(t, filepath.Join(t.TempDir(), "f.db"))
+	// One more brigade in S001's stretch, and the Spanish battlegroup
+	// T-001 gone.
+	want(t, s.do(t, "PUT", s.url+"/v1/scenarios/plus", "application/json", []byte(`{"units":[
+		{"type":"Feature","id":"extra-1","geometry":{"type":"Point","coordinates":[32.6,46.62]},"properties":{"kind":"troops","strength":3000,"sector":"S001"}}],
+		"remove":["T-001"]}`)), 201)
+	r := get(t, s.url+"/v1/compare?a=live&b=plus&sector_km=25")
+	want(t, r, 200)
+	var cmp struct {
+		A, B struct {
+			Scenario string
+			Summary  struct{ Strength int }
+		}
+		Sectors []struct {
+			ID    string
+			A, B  *struct{ Troops struct{ Strength int } }
+			Delta *struct {
+				TroopsStrength int `json:"troops_strength"`
+			}
+		}
+	}
+	if err := json.Unmarshal(r.body, &cmp); err != nil {
+		t.Fatal(err)
+	}
+	if cmp.A.Scenario != "live" || cmp.B.Scenario != "plus" || cmp.B.Summary.Strength-cmp.A.Summary.Strength != 3000-1280 {
+		t.Errorf("summaries: a %+v, b %+v", cmp.A, cmp.B)
+	}
+	total := 0
+	for _, sc := range cmp.Sectors {
+		if sc.Delta == nil || sc.B.Troops.Strength-sc.A.Troops.Strength != sc.Delta.TroopsStrength {
+			t.Fatalf("sector %s: delta %+v does not match its sides", sc.ID, sc.Delta)
+		}
+		total += sc.Delta.TroopsStrength
+	}
+	if total != 3000-1280 || cmp.Sectors[0].Delta.TroopsStrength < 3000-1280 {
+		t.Errorf("deltas add to %d (S001: %d); want 1,720 in all, the 3,000 in S001", total, cmp.Sectors[0].Delta.TroopsStrength)
+	}
+	csv := get(t, s.url+"/v1/compare?a=live&b=plus&format=csv")
+	want(t, csv, 200)
+	if !bytes.HasPrefix(csv.body, []byte("id,a_status,b_status,status_change,a_troops_strength")) {
+		t.Errorf("CSV: %.120s", csv.body)
+	}
+	for _, tc := range []struct {
+		query  string
+		status int
+	}{
+		{"?a=live", 400}, {"?a=live&b=nope", 404}, {"?a=live&b=plus&scenario=plus", 400}, {"?a=live&b=plus&depth_km=-1", 400},
+	} {
+		want(t, get(t, s.url+"/v1/compare"+tc.query), tc.status)
+	}
+}
