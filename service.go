@@ -42,9 +42,10 @@ type Service struct {
 	authCache sync.Map      // key id -> authEntry
 	compute   chan struct{} // bounds computations running at once
 
-	zones   *memo.Cache[zoneKey, *geo.Zones]
-	reports *memo.Cache[reportKey, *Report]
-	gaps    *memo.Cache[gapKey, []orb.MultiPolygon]
+	zones    *memo.Cache[zoneKey, *geo.Zones]
+	reports  *memo.Cache[reportKey, *Report]
+	measures *memo.Cache[measureKey, []geo.SectorCoverage]
+	gaps     *memo.Cache[gapKey, []orb.MultiPolygon]
 }
 
 // maxLines bounds the line versions kept loaded, each with its engine
@@ -127,10 +128,11 @@ func NewService(ctx context.Context, st Store, opt Options) (*Service, error) {
 		opt.MaxComputations = DefaultMaxComputations
 	}
 	s := &Service{store: st, now: opt.Now, opt: opt, lines: memo.New[int, *lineAt](maxLines), scenarios: map[string]*Scenario{},
-		compute: make(chan struct{}, opt.MaxComputations),
-		zones:   memo.New[zoneKey, *geo.Zones](opt.CacheEntries),
-		reports: memo.New[reportKey, *Report](4 * opt.CacheEntries),
-		gaps:    memo.New[gapKey, []orb.MultiPolygon](opt.CacheEntries)}
+		compute:  make(chan struct{}, opt.MaxComputations),
+		zones:    memo.New[zoneKey, *geo.Zones](opt.CacheEntries),
+		reports:  memo.New[reportKey, *Report](4 * opt.CacheEntries),
+		measures: memo.New[measureKey, []geo.SectorCoverage](4 * opt.CacheEntries),
+		gaps:     memo.New[gapKey, []orb.MultiPolygon](opt.CacheEntries)}
 	if err := s.reloadVersions(ctx); err != nil {
 		return nil, err
 	}

@@ -126,6 +126,14 @@ type reportKey struct {
 	units  string // the units' revision: UnitsFor's key
 }
 
+// measureKey names the geometry of a report: the zones and the units.
+// The settings that only grade it (required density, thresholds,
+// rotation) are not in it, so changing them measures nothing again.
+type measureKey struct {
+	zones zoneKey
+	units string
+}
+
 // Coverage computes (or returns the cached) coverage report for p.
 func (s *Service) Coverage(ctx context.Context, p Params) (*Report, *Computation, error) {
 	c, err := s.Zones(ctx, p)
@@ -136,21 +144,31 @@ func (s *Service) Coverage(ctx context.Context, p Params) (*Report, *Computation
 	if err != nil {
 		return nil, nil, err
 	}
-	key := reportKey{zones: c.key, params: p.Key(), units: rev}
 	hit := true
-	rep, err := s.reports.Get(key, func() (*Report, error) {
+	rep, err := s.reports.Get(reportKey{zones: c.key, params: p.Key(), units: rev}, func() (*Report, error) {
 		hit = false
-		release, err := s.slot(ctx)
+		cov, err := s.measure(ctx, c, measureKey{zones: c.key, units: rev}, units)
 		if err != nil {
 			return nil, err
 		}
-		defer release()
-		defer s.opt.Hooks.computed("coverage", time.Now())
-		return NewReport(c.Line, p, units, c.Zones.Coverage(GeoUnits(units))), nil
+		return NewReport(c.Line, p, units, cov), nil
 	})
 	s.opt.Hooks.cache("reports", hit)
 	if err != nil {
 		return nil, nil, err
 	}
 	return rep, c, nil
+}
+
+// measure computes (or returns the cached) cover of the zones by units.
+func (s *Service) measure(ctx context.Context, c *Computation, key measureKey, units []*Unit) ([]geo.SectorCoverage, error) {
+	return s.measures.Get(key, func() ([]geo.SectorCoverage, error) {
+		release, err := s.slot(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer release()
+		defer s.opt.Hooks.computed("coverage", time.Now())
+		return c.Zones.Coverage(GeoUnits(units)), nil
+	})
 }

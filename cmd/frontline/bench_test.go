@@ -72,3 +72,45 @@ func BenchmarkWhatIf(b *testing.B) {
 		want(b, get(b, fmt.Sprintf("%s/v1/coverage?sector_km=%g&depth_km=%g", s.url, 10+float64(i)*0.1, 20+float64(i%20))), 200)
 	}
 }
+
+// BenchmarkWhatIfSettings reads coverage with a required density and
+// thresholds never asked before: no geometry is recomputed.
+func BenchmarkWhatIfSettings(b *testing.B) {
+	s := serve(b, filepath.Join(b.TempDir(), "f.db"))
+	want(b, get(b, s.url+"/v1/coverage"), 200)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		want(b, get(b, fmt.Sprintf("%s/v1/coverage?required_per_km=%g&troops_ok=%g", s.url, 20+float64(i)*0.01, 0.5+float64(i%50)*0.01)), 200)
+	}
+}
+
+// BenchmarkWhatIfScenario reads coverage under a scenario changed just
+// before: the units are new, the zones are not.
+func BenchmarkWhatIfScenario(b *testing.B) {
+	s := serve(b, filepath.Join(b.TempDir(), "f.db"))
+	want(b, get(b, s.url+"/v1/coverage"), 200)
+	bodies := make([][]byte, b.N)
+	for i := range bodies {
+		bodies[i] = []byte(fmt.Sprintf(`{"units":[{"type":"Feature","id":"x","geometry":{"type":"Point","coordinates":[%g,48.5]},
+			"properties":{"kind":"air_defense","system":"nasams"}}]}`, 37+float64(i)*0.001))
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		want(b, s.do(b, "PUT", s.url+"/v1/scenarios/opt", "application/json", bodies[i]), map[bool]int{true: 201, false: 200}[i == 0])
+		b.StartTimer()
+		want(b, get(b, s.url+"/v1/coverage?scenario=opt"), 200)
+	}
+}
+
+// BenchmarkCompare compares the stored units with a scenario changed just
+// before, with settings never asked before.
+func BenchmarkCompare(b *testing.B) {
+	s := serve(b, filepath.Join(b.TempDir(), "f.db"))
+	want(b, get(b, s.url+"/v1/coverage"), 200)
+	want(b, s.do(b, "PUT", s.url+"/v1/scenarios/opt", "application/json", []byte(`{"remove":["T-001","AD-01"]}`)), 201)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		want(b, get(b, fmt.Sprintf("%s/v1/compare?a=live&b=opt&required_per_km=%g", s.url, 30+float64(i)*0.01)), 200)
+	}
+}
