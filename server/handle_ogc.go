@@ -115,7 +115,7 @@ func (o *ogcAPI) handleAPI(c echo.Context) error {
 		return err
 	}
 	return o.cached(c, 0, "ogc/api", func(ctx context.Context) (*encoded, error) {
-		return encodeOGC(mimeOpenAPI, ogcOpenAPI(o.collectionIDs()))
+		return encodeOGC(mimeOpenAPI, ogcOpenAPI(o.collections))
 	})
 }
 
@@ -134,11 +134,14 @@ func (o *ogcAPI) handleCollections(c echo.Context) error {
 	}
 	base := o.baseURL(c)
 	hide := o.cfg.ProtectUnits && keyOf(c) == nil
-	return o.cached(c, frontline.DependsOnAll, fmt.Sprintf("ogc/collections|%s|hide=%t", base, hide), func(ctx context.Context) (*encoded, error) {
-		e := &ogcExtents{ctx: ctx, svc: o.svc, hideUnits: hide}
+	// The list is read with the default settings; each collection's own
+	// document takes others.
+	p := o.svc.Defaults()
+	return o.cached(c, frontline.DependsOnAll, fmt.Sprintf("ogc/collections|%s|%s|hide=%t", base, p.Key(), hide), func(ctx context.Context) (*encoded, error) {
+		e := &ogcExtents{ctx: ctx, svc: o.svc, p: p, hideUnits: hide}
 		docs := make([]map[string]any, len(o.collections))
 		for i, col := range o.collections {
-			d, err := o.collectionDoc(base, col, e)
+			d, err := o.collectionDoc(base, col, e, nil)
 			if err != nil {
 				return nil, err
 			}
@@ -151,18 +154,27 @@ func (o *ogcAPI) handleCollections(c echo.Context) error {
 	})
 }
 
+// handleCollection serves one collection's document. It takes the
+// collection's settings, on which its extent may depend (the zones'
+// depth, a scenario's units), and its links carry them to the items.
 func (o *ogcAPI) handleCollection(c echo.Context) error {
 	col, err := o.collection(c)
 	if err != nil {
 		return err
 	}
-	if err := plainQuery(c, false); err != nil {
+	settings, err := collectionQuery(c.QueryParams(), col.settings, false)
+	if err != nil {
+		return err
+	}
+	p, err := o.svc.ParseParams(c.Request().Context(), settings)
+	if err != nil {
 		return err
 	}
 	base := o.baseURL(c)
 	hide := o.cfg.ProtectUnits && keyOf(c) == nil
-	return o.cached(c, col.deps, fmt.Sprintf("ogc/collections/%s|%s|hide=%t", col.id, base, hide), func(ctx context.Context) (*encoded, error) {
-		d, err := o.collectionDoc(base, col, &ogcExtents{ctx: ctx, svc: o.svc, hideUnits: hide})
+	key := fmt.Sprintf("ogc/collections/%s?%s|%s|%s|hide=%t", col.id, settings.Encode(), p.Key(), base, hide)
+	return o.cached(c, col.deps, key, func(ctx context.Context) (*encoded, error) {
+		d, err := o.collectionDoc(base, col, &ogcExtents{ctx: ctx, svc: o.svc, p: p, hideUnits: hide}, settings)
 		if err != nil {
 			return nil, err
 		}
@@ -170,13 +182,20 @@ func (o *ogcAPI) handleCollection(c echo.Context) error {
 	})
 }
 
-func (o *ogcAPI) collectionDoc(base string, col *ogcCollection, e *ogcExtents) (map[string]any, error) {
+// collectionDoc is a collection's document; its links carry the settings
+// it was asked with.
+func (o *ogcAPI) collectionDoc(base string, col *ogcCollection, e *ogcExtents, settings url.Values) (map[string]any, error) {
 	self := base + "/collections/" + col.id
+	description := col.description
+	if len(settings) > 0 {
+		// GDAL shows it as the layer's description.
+		description += " Settings given: " + settingsText(settings) + " (over the defaults, as on the /v1 reads)."
+	}
 	d := map[string]any{
-		"id": col.id, "title": col.title, "description": col.description,
+		"id": col.id, "title": col.title, "description": description,
 		"links": []ogcLink{
-			{Href: self, Rel: "self", Type: mimeJSON, Title: col.title},
-			{Href: self + "/items", Rel: "items", Type: mimeGeoJSON, Title: col.title + " as GeoJSON"},
+			{Href: withQuery(self, settings), Rel: "self", Type: mimeJSON, Title: col.title},
+			{Href: withQuery(self+"/items", settings), Rel: "items", Type: mimeGeoJSON, Title: col.title + " as GeoJSON"},
 		},
 		"itemType": "feature",
 		"crs":      []string{crs84},
@@ -215,13 +234,19 @@ func (o *ogcAPI) handleItems(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	q, err := parseItemsQuery(c.QueryParams(), col.timed)
+	q, err := parseItemsQuery(c.QueryParams(), col.timed, col.settings)
+	if err != nil {
+		return err
+	}
+	// As /v1 reads them: over the stored defaults, a scenario's own
+	// settings between them and the query.
+	p, err := o.svc.ParseParams(c.Request().Context(), q.settings)
 	if err != nil {
 		return err
 	}
 	base := o.baseURL(c)
-	return o.cached(c, col.deps, "ogc/collections/"+col.id+"/items?"+q.key()+"|"+base, func(ctx context.Context) (*encoded, error) {
-		page, matched, err := col.page(ctx, q)
+	return o.cached(c, col.deps, "ogc/collections/"+col.id+"/items?"+q.key()+"|"+p.Key()+"|"+base, func(ctx context.Context) (*encoded, error) {
+		page, matched, err := col.page(ctx, q, p)
 		if err != nil {
 			return nil, err
 		}
@@ -234,7 +259,7 @@ func (o *ogcAPI) handleItems(c echo.Context) error {
 		if q.offset > 0 {
 			links = append(links, ogcLink{Href: q.pageURL(itemsURL, max(0, q.offset-q.limit)), Rel: "prev", Type: mimeGeoJSON, Title: "Previous page"})
 		}
-		links = append(links, ogcLink{Href: base + "/collections/" + col.id, Rel: "collection", Type: mimeJSON, Title: col.title})
+		links = append(links, ogcLink{Href: withQuery(base+"/collections/"+col.id, q.settings), Rel: "collection", Type: mimeJSON, Title: col.title})
 		return encodeOGC(mimeGeoJSON, ogcItems{Type: "FeatureCollection", NumberMatched: matched, NumberReturned: len(page),
 			TimeStamp: rfc3339(time.Now()), Links: links, Features: page})
 	})
@@ -245,16 +270,22 @@ func (o *ogcAPI) handleItem(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := plainQuery(c, true); err != nil {
+	settings, err := collectionQuery(c.QueryParams(), col.settings, true)
+	if err != nil {
 		return err
 	}
 	id, err := pathParam(c, "feature")
 	if err != nil {
 		return err
 	}
+	p, err := o.svc.ParseParams(c.Request().Context(), settings)
+	if err != nil {
+		return err
+	}
 	base := o.baseURL(c)
-	return o.cached(c, col.deps, "ogc/collections/"+col.id+"/items/"+id+"|"+base, func(ctx context.Context) (*encoded, error) {
-		v, err := col.feature(ctx, id)
+	key := "ogc/collections/" + col.id + "/items/" + id + "?" + settings.Encode() + "|" + p.Key() + "|" + base
+	return o.cached(c, col.deps, key, func(ctx context.Context) (*encoded, error) {
+		v, err := col.feature(ctx, id, p)
 		if err != nil {
 			return nil, err
 		}
@@ -269,8 +300,8 @@ func (o *ogcAPI) handleItem(c echo.Context) error {
 			return nil, err
 		}
 		members["links"], err = json.Marshal([]ogcLink{
-			{Href: base + "/collections/" + col.id + "/items/" + url.PathEscape(id), Rel: "self", Type: mimeGeoJSON, Title: "This feature"},
-			{Href: base + "/collections/" + col.id, Rel: "collection", Type: mimeJSON, Title: col.title},
+			{Href: withQuery(base+"/collections/"+col.id+"/items/"+url.PathEscape(id), settings), Rel: "self", Type: mimeGeoJSON, Title: "This feature"},
+			{Href: withQuery(base+"/collections/"+col.id, settings), Rel: "collection", Type: mimeJSON, Title: col.title},
 		})
 		if err != nil {
 			return nil, err

@@ -31,8 +31,12 @@ type ogcCollection struct {
 	deps                   int  // the stored data its features depend on
 	timed                  bool // takes datetime; has a temporal extent
 	units                  bool // unit positions (a read key under ProtectUnits)
-	// features lists the items, selected by datetime when timed.
-	features func(ctx context.Context, when timeFilter) ([]ogcFeature, error)
+	// settings are the coverage settings (of frontline.Settings) the
+	// collection takes as query parameters, here as on /v1.
+	settings []string
+	// features lists the items for the settings p, selected by datetime
+	// when timed.
+	features func(ctx context.Context, when timeFilter, p frontline.Params) ([]ogcFeature, error)
 	// spatial is the collection's spatial extent, if it has any data.
 	spatial func(e *ogcExtents) (orb.Bound, bool, error)
 }
@@ -40,29 +44,37 @@ type ogcCollection struct {
 // ogcCollections are the collections, in the order they are listed.
 func (s *server) ogcCollections() []*ogcCollection {
 	const byTime = " With datetime, the line version valid at that instant (or the newest one valid during that interval) is used."
+	// The collections drawn on sectors take every setting; the units
+	// only the scenario whose units they are.
 	return []*ogcCollection{
 		{id: "frontline", title: "Front line versions",
 			description: "Every version of the line of contact, id = version number. With datetime, the version valid at that instant, or the versions valid during that interval.",
 			deps:        frontline.DependsOnLines, timed: true, features: s.ogcLines, spatial: (*ogcExtents).lines},
 		{id: "sectors", title: "Sectors",
 			description: "The current line cut into sectors by the default settings (GET /v1/settings; built in: " + km(frontline.DefaultSectorKm) + " sectors): each sector's piece of the line." + byTime,
-			deps:        frontline.DependsOnLines | frontline.DependsOnAnchors, timed: true, features: s.ogcSectors(false), spatial: (*ogcExtents).lines},
+			deps:        frontline.DependsOnLines | frontline.DependsOnAnchors, timed: true, settings: coverageParams,
+			features: s.ogcSectors(false), spatial: (*ogcExtents).lines},
 		{id: "zones", title: "Sector zones",
 			description: "The zone of each sector: the band within the default depth of the line (GET /v1/settings; built in: " + km(frontline.DefaultDepthKm) + ", both sides), split between the sectors." + byTime,
-			deps:        frontline.DependsOnLines | frontline.DependsOnAnchors, timed: true, features: s.ogcSectors(true), spatial: (*ogcExtents).zones},
+			deps:        frontline.DependsOnLines | frontline.DependsOnAnchors, timed: true, settings: coverageParams,
+			features: s.ogcSectors(true), spatial: (*ogcExtents).zones},
 		{id: "coverage", title: "Sector coverage",
 			description: "Each sector's piece of the line with its coverage figures and statuses (troops, air defense, patrol) as flat properties, for the default settings." + byTime,
-			deps:        frontline.DependsOnAll, timed: true, features: s.ogcCoverage, spatial: (*ogcExtents).lines},
+			deps:        frontline.DependsOnAll, timed: true, settings: coverageParams, features: s.ogcCoverage, spatial: (*ogcExtents).lines},
 		{id: "units", title: "Units",
 			description: "Every unit (troops, air defense, patrols) with its properties.",
-			deps:        frontline.DependsOnUnits, units: true, features: s.ogcUnits, spatial: (*ogcExtents).units},
+			deps:        frontline.DependsOnUnits, units: true, settings: []string{scenarioParam}, features: s.ogcUnits, spatial: (*ogcExtents).units},
 	}
 }
 
+// scenarioParam is the setting that names a scenario: all the units
+// collection takes.
+const scenarioParam = "scenario"
+
 // page returns the features a query selects, loaded, and how many match
 // in all.
-func (col *ogcCollection) page(ctx context.Context, q itemsQuery) (page []any, matched int, err error) {
-	features, err := col.features(ctx, q.when)
+func (col *ogcCollection) page(ctx context.Context, q itemsQuery, p frontline.Params) (page []any, matched int, err error) {
+	features, err := col.features(ctx, q.when, p)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -97,9 +109,9 @@ func (col *ogcCollection) page(ctx context.Context, q itemsQuery) (page []any, m
 }
 
 // feature returns one feature by id: a line version, a sector of the
-// current line, a unit.
-func (col *ogcCollection) feature(ctx context.Context, id string) (any, error) {
-	features, err := col.features(ctx, timeFilter{})
+// line version p picks (the current one by default), a unit.
+func (col *ogcCollection) feature(ctx context.Context, id string, p frontline.Params) (any, error) {
+	features, err := col.features(ctx, timeFilter{}, p)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +127,7 @@ func (col *ogcCollection) feature(ctx context.Context, id string) (any, error) {
 func km(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) + " km" }
 
 // ogcLines lists the line versions, by version number.
-func (s *server) ogcLines(ctx context.Context, when timeFilter) ([]ogcFeature, error) {
+func (s *server) ogcLines(ctx context.Context, when timeFilter, _ frontline.Params) ([]ogcFeature, error) {
 	vs := s.svc.Versions()
 	if when.set {
 		vs = validVersions(vs, when)
@@ -136,11 +148,11 @@ func (s *server) ogcLines(ctx context.Context, when timeFilter) ([]ogcFeature, e
 	return out, nil
 }
 
-// ogcParams are the default settings on the line version a datetime
-// selects: the newest valid at some moment of it. ok is false when no
-// version is.
-func (s *server) ogcParams(when timeFilter) (p frontline.Params, ok bool) {
-	p = s.svc.Defaults()
+// ogcParams are the settings p on the line version a datetime selects:
+// the newest valid at some moment of it. ok is false when no version is.
+// Without a datetime, p's own version or at (or the current line)
+// stands; a query never gives both (parseItemsQuery).
+func (s *server) ogcParams(when timeFilter, p frontline.Params) (_ frontline.Params, ok bool) {
 	if !when.set {
 		return p, true
 	}
@@ -148,7 +160,7 @@ func (s *server) ogcParams(when timeFilter) (p frontline.Params, ok bool) {
 	if len(vs) == 0 {
 		return p, false
 	}
-	p.Version = vs[len(vs)-1].Version
+	p.Version, p.At = vs[len(vs)-1].Version, time.Time{}
 	return p, true
 }
 
@@ -156,9 +168,9 @@ func (s *server) ogcParams(when timeFilter) (p frontline.Params, ok bool) {
 // decimals (about 0.1 m), like the /v1 reads by default.
 var ogcOptions = overlay.Options{Precision: 6}
 
-func (s *server) ogcSectors(zones bool) func(context.Context, timeFilter) ([]ogcFeature, error) {
-	return func(ctx context.Context, when timeFilter) ([]ogcFeature, error) {
-		p, ok := s.ogcParams(when)
+func (s *server) ogcSectors(zones bool) func(context.Context, timeFilter, frontline.Params) ([]ogcFeature, error) {
+	return func(ctx context.Context, when timeFilter, p frontline.Params) ([]ogcFeature, error) {
+		p, ok := s.ogcParams(when, p)
 		if !ok {
 			return nil, nil
 		}
@@ -170,8 +182,8 @@ func (s *server) ogcSectors(zones bool) func(context.Context, timeFilter) ([]ogc
 	}
 }
 
-func (s *server) ogcCoverage(ctx context.Context, when timeFilter) ([]ogcFeature, error) {
-	p, ok := s.ogcParams(when)
+func (s *server) ogcCoverage(ctx context.Context, when timeFilter, p frontline.Params) ([]ogcFeature, error) {
+	p, ok := s.ogcParams(when, p)
 	if !ok {
 		return nil, nil
 	}
@@ -182,8 +194,10 @@ func (s *server) ogcCoverage(ctx context.Context, when timeFilter) ([]ogcFeature
 	return ogcFeatures(fc), nil
 }
 
-func (s *server) ogcUnits(ctx context.Context, _ timeFilter) ([]ogcFeature, error) {
-	units, err := s.svc.Units(ctx)
+// ogcUnits lists the units p's scenario computes with (the stored ones
+// by default).
+func (s *server) ogcUnits(ctx context.Context, _ timeFilter, p frontline.Params) ([]ogcFeature, error) {
+	units, _, err := s.svc.UnitsFor(ctx, p.Scenario)
 	if err != nil {
 		return nil, err
 	}
@@ -226,6 +240,9 @@ func realNumbers(props map[string]any) {
 type ogcExtents struct {
 	ctx context.Context
 	svc *frontline.Service
+	// p are the settings the collections are read with: the zones' depth,
+	// the scenario whose units they are.
+	p frontline.Params
 	// hideUnits leaves the units' extent out: under ProtectUnits it
 	// would give away where they are (one unit's exact position).
 	hideUnits bool
@@ -252,21 +269,21 @@ func (e *ogcExtents) lines() (orb.Bound, bool, error) {
 	return e.line, e.hasLine, nil
 }
 
-// zones bounds the lines grown by the default zone depth: every zone
-// lies within it.
+// zones bounds the lines grown by the zone depth of the settings: every
+// zone lies within it.
 func (e *ogcExtents) zones() (orb.Bound, bool, error) {
 	b, ok, err := e.lines()
 	if !ok || err != nil {
 		return b, ok, err
 	}
-	return expandKm(b, e.svc.Defaults().DepthKm), true, nil
+	return expandKm(b, e.p.DepthKm), true, nil
 }
 
 func (e *ogcExtents) units() (orb.Bound, bool, error) {
 	if e.hideUnits {
 		return orb.Bound{}, false, nil
 	}
-	units, err := e.svc.Units(e.ctx)
+	units, _, err := e.svc.UnitsFor(e.ctx, e.p.Scenario)
 	if err != nil || len(units) == 0 {
 		return orb.Bound{}, false, err
 	}

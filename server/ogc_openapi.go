@@ -1,9 +1,25 @@
 package server
 
+import (
+	"maps"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"frontline"
+)
+
 // ogcOpenAPI is the OpenAPI 3.0 definition of the OGC API (/ogc/api).
 // Clients read it: GDAL takes its page size from the maximum of limit.
-func ogcOpenAPI(collectionIDs []string) map[string]any {
+// The settings are those of frontline.Settings that some collection
+// takes, each said with the collections that take it.
+func ogcOpenAPI(collections []*ogcCollection) map[string]any {
 	type obj = map[string]any
+	collectionIDs := make([]string, len(collections))
+	for i, col := range collections {
+		collectionIDs[i] = col.id
+	}
 	ref := func(kind, name string) obj { return obj{"$ref": "#/components/" + kind + "/" + name} }
 	content := func(schema string, types ...string) obj {
 		c := obj{}
@@ -20,6 +36,28 @@ func ogcOpenAPI(collectionIDs []string) map[string]any {
 			"parameters": params, "responses": responses}}
 	}
 	p := func(name string) obj { return ref("parameters", name) }
+	// The settings, in the table's order, as parameters of every request
+	// for a collection or its features.
+	settingParams := obj{}
+	var settingRefs []obj
+	for _, st := range frontline.Settings {
+		var takenBy []string
+		for _, col := range collections {
+			if slices.Contains(col.settings, st.Name) {
+				takenBy = append(takenBy, col.id)
+			}
+		}
+		if len(takenBy) == 0 {
+			continue
+		}
+		settingParams[st.Name] = obj{"name": st.Name, "in": "query", "required": false, "style": "form", "explode": false,
+			"description": upperFirst(st.Help) + ", as on the /v1 reads. Taken by the collections " + strings.Join(takenBy, ", ") + ".",
+			// Text: some settings take words (sectors=anchors, a
+			// posture, a time), and the table gives no types.
+			"schema": obj{"type": "string"}}
+		settingRefs = append(settingRefs, p(st.Name))
+	}
+	params := func(ps ...obj) []obj { return append(ps, settingRefs...) }
 	bad, missing := ref("responses", "BadRequest"), ref("responses", "NotFound")
 	link := obj{"type": "object", "required": []string{"href", "rel"}, "properties": obj{
 		"href": obj{"type": "string"}, "rel": obj{"type": "string"},
@@ -34,12 +72,39 @@ func ogcOpenAPI(collectionIDs []string) map[string]any {
 		"geometry":   ref("schemas", "geometryGeoJSON"),
 		"properties": obj{"type": "object", "nullable": true},
 		"links":      links}}
+	parameters := obj{
+		"collectionId": obj{"name": "collectionId", "in": "path", "required": true, "description": "The collection.",
+			"schema": obj{"type": "string", "enum": collectionIDs}},
+		"featureId": obj{"name": "featureId", "in": "path", "required": true,
+			"description": "The feature: a line version number (frontline), a sector id such as S001 (sectors, zones, coverage: of the line version and settings given, by default the current line) or a unit id.",
+			"schema":      obj{"type": "string"}},
+		"bbox": obj{"name": "bbox", "in": "query", "required": false, "style": "form", "explode": false,
+			"description": "minLon,minLat,maxLon,maxLat (CRS84): only features whose bounds meet the box.",
+			"schema":      obj{"type": "array", "minItems": 4, "maxItems": 4, "items": obj{"type": "number"}}},
+		"datetime": obj{"name": "datetime", "in": "query", "required": false, "style": "form", "explode": false,
+			"description": "An RFC 3339 instant, or an interval START/END with '..' for an open end. frontline: the version valid then, or the versions valid during the interval; sectors, zones, coverage: those of the line version valid then (the newest valid during an interval), and not together with version or at, which pick it too. Not taken by units.",
+			"schema":      obj{"type": "string"}},
+		"limit": obj{"name": "limit", "in": "query", "required": false, "style": "form", "explode": false,
+			"description": "Features per page; out of range is refused (400).",
+			"schema":      obj{"type": "integer", "minimum": 1, "maximum": ogcMaxLimit, "default": ogcDefaultLimit}},
+		"offset": obj{"name": "offset", "in": "query", "required": false, "style": "form", "explode": false,
+			"description": "Features to skip; the next links carry it.",
+			"schema":      obj{"type": "integer", "minimum": 0, "default": 0}},
+		"f": obj{"name": "f", "in": "query", "required": false, "style": "form", "explode": false,
+			"description": "The encoding: JSON (GeoJSON for features) is the only one.",
+			"schema":      obj{"type": "string", "enum": []string{"json", "geojson"}}},
+	}
+	maps.Copy(parameters, settingParams)
 	return obj{
 		"openapi": "3.0.3",
 		"info": obj{
-			"title":       "Front-line coverage service: OGC API - Features",
-			"version":     "1.0.0",
-			"description": "The line of contact (every version), its sectors and zones, per-sector coverage and units as OGC API - Features (Part 1: Core) collections, in GeoJSON and WGS84 longitude, latitude (CRS84). Unknown query parameters are refused with 400.",
+			"title":   "Front-line coverage service: OGC API - Features",
+			"version": "1.0.0",
+			"description": "The line of contact (every version), its sectors and zones, per-sector coverage and units as OGC API - Features (Part 1: Core) collections, in GeoJSON and WGS84 longitude, latitude (CRS84). " +
+				"The sectors, zones and coverage collections take the coverage settings of the /v1 reads as query parameters, and units takes scenario (its units); " +
+				"they apply over the stored defaults, a scenario's own settings between those and the query, on the collection, its items and each feature, and the links (next and prev among them) carry them. " +
+				"datetime, version and at each pick the line version: give datetime or one of the others, not both. " +
+				"Unknown query parameters and settings out of range are refused with 400 naming the parameter; an unknown scenario is 404.",
 		},
 		"servers": []obj{{"url": "/ogc"}},
 		"tags":    []obj{{"name": "OGC API - Features"}},
@@ -52,42 +117,21 @@ func ogcOpenAPI(collectionIDs []string) map[string]any {
 				"200": obj{"description": "The OpenAPI 3.0 definition.", "content": obj{mimeOpenAPI: obj{"schema": obj{"type": "object"}}}}, "400": bad}),
 			"/collections": get("getCollections", "The collections", []obj{p("f")}, obj{
 				"200": ok("Every collection with its extent.", "collections", mimeJSON), "400": bad}),
-			"/collections/{collectionId}": get("describeCollection", "One collection", []obj{p("collectionId"), p("f")}, obj{
-				"200": ok("The collection with its extent and links.", "collection", mimeJSON), "400": bad, "404": missing}),
+			"/collections/{collectionId}": get("describeCollection", "One collection", params(p("collectionId"), p("f")), obj{
+				"200": ok("The collection with its extent (for the settings given) and links, which carry the settings.", "collection", mimeJSON), "400": bad, "404": missing}),
 			"/collections/{collectionId}/items": get("getFeatures", "The collection's features, a page at a time",
-				[]obj{p("collectionId"), p("bbox"), p("datetime"), p("limit"), p("offset"), p("f")}, obj{
-					"200": ok("A page of features; the next link, when there is one, gives the next page.", "featureCollectionGeoJSON", mimeGeoJSON),
+				params(p("collectionId"), p("bbox"), p("datetime"), p("limit"), p("offset"), p("f")), obj{
+					"200": ok("A page of features; the next link, when there is one, gives the next page with the same filters and settings.", "featureCollectionGeoJSON", mimeGeoJSON),
 					"400": bad, "404": missing}),
 			"/collections/{collectionId}/items/{featureId}": get("getFeature", "One feature",
-				[]obj{p("collectionId"), p("featureId"), p("f")}, obj{
+				params(p("collectionId"), p("featureId"), p("f")), obj{
 					"200": ok("The feature.", "featureGeoJSON", mimeGeoJSON), "400": bad, "404": missing}),
 		},
 		"components": obj{
-			"parameters": obj{
-				"collectionId": obj{"name": "collectionId", "in": "path", "required": true, "description": "The collection.",
-					"schema": obj{"type": "string", "enum": collectionIDs}},
-				"featureId": obj{"name": "featureId", "in": "path", "required": true,
-					"description": "The feature: a line version number (frontline), a sector id such as S001 (sectors, zones, coverage, of the current line) or a unit id.",
-					"schema":      obj{"type": "string"}},
-				"bbox": obj{"name": "bbox", "in": "query", "required": false, "style": "form", "explode": false,
-					"description": "minLon,minLat,maxLon,maxLat (CRS84): only features whose bounds meet the box.",
-					"schema":      obj{"type": "array", "minItems": 4, "maxItems": 4, "items": obj{"type": "number"}}},
-				"datetime": obj{"name": "datetime", "in": "query", "required": false, "style": "form", "explode": false,
-					"description": "An RFC 3339 instant, or an interval START/END with '..' for an open end. frontline: the version valid then, or the versions valid during the interval; sectors, zones, coverage: those of the line version valid then (the newest valid during an interval). Not taken by units.",
-					"schema":      obj{"type": "string"}},
-				"limit": obj{"name": "limit", "in": "query", "required": false, "style": "form", "explode": false,
-					"description": "Features per page; out of range is refused (400).",
-					"schema":      obj{"type": "integer", "minimum": 1, "maximum": ogcMaxLimit, "default": ogcDefaultLimit}},
-				"offset": obj{"name": "offset", "in": "query", "required": false, "style": "form", "explode": false,
-					"description": "Features to skip; the next links carry it.",
-					"schema":      obj{"type": "integer", "minimum": 0, "default": 0}},
-				"f": obj{"name": "f", "in": "query", "required": false, "style": "form", "explode": false,
-					"description": "The encoding: JSON (GeoJSON for features) is the only one.",
-					"schema":      obj{"type": "string", "enum": []string{"json", "geojson"}}},
-			},
+			"parameters": parameters,
 			"responses": obj{
 				"BadRequest": ok("A parameter is malformed, out of range or unknown.", "exception", mimeJSON),
-				"NotFound":   ok("No such collection or feature.", "exception", mimeJSON),
+				"NotFound":   ok("No such collection, feature, line version or scenario.", "exception", mimeJSON),
 			},
 			"schemas": obj{
 				"link":  link,
@@ -125,4 +169,11 @@ func ogcOpenAPI(collectionIDs []string) map[string]any {
 			},
 		},
 	}
+}
+
+// upperFirst is s with its first letter in upper case: the settings'
+// help, which reads on after a flag's name, as a sentence.
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }

@@ -1,8 +1,10 @@
 package server
 
 import (
+	"maps"
 	"math"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -136,16 +138,54 @@ type itemsQuery struct {
 	limit  int
 	offset int
 	when   timeFilter
+	// settings are the coverage settings as given, for
+	// Service.ParseParams and for the links, which carry them so that a
+	// client walking the pages keeps them.
+	settings url.Values
 }
 
-func parseItemsQuery(q url.Values, timed bool) (itemsQuery, error) {
+// settingsOf returns the parameters of q that are among the settings
+// names, as given: a request's settings with the OGC parameters removed.
+func settingsOf(q url.Values, names []string) url.Values {
+	out := url.Values{}
+	for name, vs := range q {
+		if slices.Contains(names, name) {
+			out[name] = vs
+		}
+	}
+	return out
+}
+
+// collectionQuery checks the query of a request for one collection or
+// one feature, which takes f and the collection's settings, and returns
+// the settings.
+func collectionQuery(q url.Values, settings []string, geo bool) (url.Values, error) {
+	if err := checkParams(q, []string{"f"}, settings); err != nil {
+		return nil, err
+	}
+	if err := checkFormat(q, geo); err != nil {
+		return nil, err
+	}
+	return settingsOf(q, settings), nil
+}
+
+// parseItemsQuery reads an items request: the OGC parameters, and apart
+// from them the settings the collection takes (datetime only when it is
+// timed).
+//
+// datetime and the settings version and at all pick the line version, so
+// a query gives datetime or one of them, never both: datetime as OGC
+// clients send it (an interval picks the newest version valid during
+// it), version and at as on /v1.
+func parseItemsQuery(q url.Values, timed bool, settings []string) (itemsQuery, error) {
 	iq := itemsQuery{limit: ogcDefaultLimit}
-	if err := checkParams(q, ogcItemsParams); err != nil {
+	if err := checkParams(q, ogcItemsParams, settings); err != nil {
 		return iq, err
 	}
 	if err := checkFormat(q, true); err != nil {
 		return iq, err
 	}
+	iq.settings = settingsOf(q, settings)
 	if v := q.Get("bbox"); v != "" {
 		sh, _, err := parseShape(url.Values{"bbox": {v}})
 		if err != nil {
@@ -176,6 +216,11 @@ func parseItemsQuery(q url.Values, timed bool) (itemsQuery, error) {
 			return iq, err
 		}
 		iq.when = tf
+		for _, line := range []string{"version", "at"} {
+			if iq.settings.Get(line) != "" {
+				return iq, frontline.BadParameter("datetime", "give datetime or %s, not both: each picks the line version", line)
+			}
+		}
 	}
 	return iq, nil
 }
@@ -195,16 +240,40 @@ func (iq itemsQuery) values(offset int) url.Values {
 	}
 	v.Set("limit", strconv.Itoa(iq.limit))
 	v.Set("offset", strconv.Itoa(offset))
+	for name, vs := range iq.settings {
+		v[name] = vs
+	}
 	return v
 }
 
-// key is a canonical text of the query, for cache keys.
+// key is a text of the query, for cache keys: the settings as given, which
+// the links repeat (the computation's settings, Params.Key, are keyed on
+// apart from it).
 func (iq itemsQuery) key() string { return iq.values(iq.offset).Encode() }
 
 // pageURL is the items URL of the page at offset, with the query's
-// filters.
+// filters and settings.
 func (iq itemsQuery) pageURL(itemsURL string, offset int) string {
 	return itemsURL + "?" + iq.values(offset).Encode()
+}
+
+// settingsText is settings as a reader would write them, by name:
+// "scenario=more-south, sector_km=10".
+func settingsText(settings url.Values) string {
+	names := slices.Sorted(maps.Keys(settings))
+	parts := make([]string, len(names))
+	for i, name := range names {
+		parts[i] = name + "=" + strings.Join(settings[name], ",")
+	}
+	return strings.Join(parts, ", ")
+}
+
+// withQuery is u with the query q, if there is one.
+func withQuery(u string, q url.Values) string {
+	if len(q) == 0 {
+		return u
+	}
+	return u + "?" + q.Encode()
 }
 
 // checkFormat accepts f=json (and f=geojson where GeoJSON is served):

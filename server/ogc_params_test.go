@@ -2,6 +2,8 @@ package server
 
 import (
 	"fmt"
+	"net/url"
+	"slices"
 	"testing"
 	"time"
 
@@ -107,6 +109,57 @@ func TestExpandKm(t *testing.T) {
 					if !e.Contains(p) {
 						t.Fatalf("%v, %g km from %v at %g°, is outside %v", p, c.km, corner, az, e)
 					}
+				}
+			}
+		})
+	}
+}
+
+// An items query splits the collection's settings from the OGC
+// parameters, refuses what the collection does not take, and writes the
+// settings, as given, into every page's link.
+func TestParseItemsQuerySettings(t *testing.T) {
+	for _, c := range []struct {
+		name, query string
+		timed       bool
+		settings    []string
+		page, err   string
+	}{
+		{"no settings", "limit=5&offset=10", true, coverageParams, "limit=5&offset=20", ""},
+		{"settings kept as given", "sector_km=10.0&limit=5&posture=defense&bbox=30,45,40,52", true, coverageParams,
+			"bbox=30%2C45%2C40%2C52&limit=5&offset=20&posture=defense&sector_km=10.0", ""},
+		{"version without datetime", "version=2", true, coverageParams, "limit=10&offset=20&version=2", ""},
+		{"scenario on the units", "scenario=alone", false, []string{scenarioParam}, "limit=10&offset=20&scenario=alone", ""},
+		{"a setting the units do not take", "depth_km=10", false, []string{scenarioParam}, "",
+			`depth_km: unknown parameter "depth_km" (this endpoint takes bbox, limit, offset, datetime, f, scenario)`},
+		{"a setting on the line versions", "sector_km=10", true, nil, "",
+			`sector_km: unknown parameter "sector_km" (this endpoint takes bbox, limit, offset, datetime, f)`},
+		{"datetime and version", "datetime=2025-01-01&version=2", true, coverageParams, "",
+			"datetime: give datetime or version, not both: each picks the line version"},
+		{"datetime and at", "at=2025-01-01&datetime=2025-01-01", true, coverageParams, "",
+			"datetime: give datetime or at, not both: each picks the line version"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			q, err := url.ParseQuery(c.query)
+			if err != nil {
+				t.Fatal(err)
+			}
+			iq, err := parseItemsQuery(q, c.timed, c.settings)
+			if c.err != "" {
+				if err == nil || err.Error() != c.err {
+					t.Fatalf("error %v, want %s", err, c.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := iq.values(20).Encode(); got != c.page {
+				t.Errorf("page at 20: %s, want %s", got, c.page)
+			}
+			for name := range iq.settings {
+				if !slices.Contains(c.settings, name) {
+					t.Errorf("%s taken as a setting", name)
 				}
 			}
 		})

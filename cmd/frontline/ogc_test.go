@@ -339,7 +339,7 @@ func TestOGCErrors(t *testing.T) {
 		{"limit too big", "/ogc/collections/sectors/items?limit=10001", 400},
 		{"limit not a number", "/ogc/collections/sectors/items?limit=ten", 400},
 		{"negative offset", "/ogc/collections/sectors/items?offset=-1", 400},
-		{"unknown parameter", "/ogc/collections/sectors/items?sector_km=10", 400},
+		{"unknown parameter", "/ogc/collections/sectors/items?nope=10", 400},
 		{"unknown parameter on a collection", "/ogc/collections/sectors?limit=5", 400},
 		{"f=html", "/ogc/collections/sectors/items?f=html", 400},
 		{"f=geojson on the landing page", "/ogc?f=geojson", 400},
