@@ -1,0 +1,108 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"path/filepath"
+	"testing"
+)
+
+// TestRecommendAirDefense asks where to place new units, checks the
+// answer against the coverage of the scenario it saves, and the refusals.
+func TestRecommendAirDefense(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "f.db")
+	s := serve(t, db)
+	units := get(t, s.url+"/v1/units").body
+	type answer struct {
+		Sites struct {
+			Features []struct {
+				ID         string         `json:"id"`
+				Properties map[string]any `json:"properties"`
+			} `json:"features"`
+		} `json:"sites"`
+		Report   json.RawMessage `json:"report"`
+		Scenario *string         `json:"scenario"`
+	}
+	covered := func(report []byte) float64 {
+		var rep struct {
+			Summary struct {
+				AirDefenseCoveredFraction float64 `json:"air_defense_covered_fraction"`
+			} `json:"summary"`
+		}
+		if err := json.Unmarshal(report, &rep); err != nil {
+			t.Fatal(err)
+		}
+		return rep.Summary.AirDefenseCoveredFraction
+	}
+	live := covered(get(t, s.url+"/v1/coverage").body)
+
+	r := get(t, s.url+"/v1/recommend/air-defense?system=nasams&count=3")
+	want(t, r, 200)
+	var a answer
+	if err := json.Unmarshal(r.body, &a); err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Sites.Features) != 3 || a.Scenario != nil {
+		t.Fatalf("%d sites, scenario %v; want 3 and none", len(a.Sites.Features), a.Scenario)
+	}
+	last := 0.0
+	for _, f := range a.Sites.Features {
+		if f.Properties["kind"] != "air_defense" || f.Properties["range_km"] != 30.0 || f.Properties["gain_km2"].(float64) <= 0 {
+			t.Errorf("site %s: %v", f.ID, f.Properties)
+		}
+		if cf := f.Properties["covered_fraction"].(float64); cf < last {
+			t.Errorf("covered fraction went down at %s: %v after %v", f.ID, cf, last)
+		}
+		last = f.Properties["covered_fraction"].(float64)
+	}
+	if got := covered(a.Report); !(got > live) {
+		t.Errorf("covered fraction with the sites %v, live %v: want more", got, live)
+	}
+
+	// Saved, the scenario's coverage read afresh is the report.
+	writeKey := makeKey(t, db, "write")
+	want(t, get(t, s.url+"/v1/recommend/air-defense?system=nasams&count=2&sector_km=40&save_as=ad-plan"), 401)
+	r = get(t, s.url+"/v1/recommend/air-defense?system=nasams&count=2&sector_km=40&save_as=ad-plan", "Authorization", "Bearer "+writeKey)
+	want(t, r, 200)
+	var saved answer
+	if err := json.Unmarshal(r.body, &saved); err != nil {
+		t.Fatal(err)
+	}
+	if saved.Scenario == nil || *saved.Scenario != "ad-plan" {
+		t.Fatalf("saved as %v", saved.Scenario)
+	}
+	afresh := get(t, s.url+"/v1/coverage?scenario=ad-plan")
+	want(t, afresh, 200)
+	var x, y map[string]any
+	_ = json.Unmarshal(saved.Report, &x)
+	_ = json.Unmarshal(afresh.body, &y)
+	xs, _ := json.Marshal(x["sectors"])
+	ys, _ := json.Marshal(y["sectors"])
+	if !bytes.Equal(xs, ys) || len(x["sectors"].([]any)) != 47 {
+		t.Errorf("the recommendation's report and the saved scenario's coverage differ (%d and %d sectors)",
+			len(x["sectors"].([]any)), len(y["sectors"].([]any)))
+	}
+	if !bytes.Equal(get(t, s.url+"/v1/units").body, units) {
+		t.Error("a recommendation changed the stored units")
+	}
+
+	for _, tc := range []struct {
+		query  string
+		status int
+		code   string
+	}{
+		{"?system=flak&count=1", 422, "unknown_system"},
+		{"?system=nasams", 400, "bad_parameter"},
+		{"?system=nasams&count=1&target=0.5", 400, "bad_parameter"},
+		{"?system=nasams&count=5000", 400, "bad_parameter"},
+		{"?range_km=-3&count=1", 400, "bad_parameter"},
+		{"?system=nasams&count=1&place_side=up", 400, "bad_parameter"},
+		{"?system=nasams&count=1&scenario=nope", 404, "not_found"},
+		{"?system=nasams&count=1&save_as=Bad%20Id", 400, "bad_parameter"},
+	} {
+		r := get(t, s.url+"/v1/recommend/air-defense"+tc.query, "Authorization", "Bearer "+writeKey)
+		if r.status != tc.status || !bytes.Contains(r.body, []byte(`"code":"`+tc.code+`"`)) {
+			t.Errorf("%s: %d %s, want %d %s", tc.query, r.status, r.body, tc.status, tc.code)
+		}
+	}
+}

@@ -1,0 +1,182 @@
+package frontline
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+
+	"frontline/geo"
+)
+
+// AirDefenseRequest asks where to place new air-defense units (SPEC 9).
+type AirDefenseRequest struct {
+	System    string  // a known system gives the range
+	RangeKm   float64 // overrides the system's range
+	Count     int     // place this many, or
+	Target    float64 // until every sector's covered fraction is at least this
+	Max       int     // with Target, at most this many (default 200)
+	SpacingKm float64 // candidate sites at most this far apart (default 5)
+	Side      string  // candidates on this side (default left: the own side)
+	SaveAs    string  // store the result as a scenario of this id
+}
+
+// Recommendation is the answer of a placement: the sites as unit
+// Features, the coverage with them added, and the scenario saved.
+type Recommendation struct {
+	Sites    []*Unit `json:"-"`
+	Report   *Report `json:"report"`
+	Scenario *string `json:"scenario"`
+}
+
+// checkAirDefenseRequest refuses a request out of range, naming the
+// parameter, and fills in the defaults.
+func (r *AirDefenseRequest) check() error {
+	if r.RangeKm == 0 {
+		rng, ok := DefaultRangesKm[strings.ToLower(r.System)]
+		if !ok {
+			return invalid(CodeUnknownSystem, FieldAt("system"), "system %q has no default range (known: %s); give range_km", truncate(r.System, 40), knownSystems())
+		}
+		r.RangeKm = rng
+	}
+	switch {
+	case !(r.RangeKm > 0) || r.RangeKm > 1000:
+		return BadParameter("range_km", "range_km must be above 0 and at most 1000, got %g", r.RangeKm)
+	case (r.Count == 0) == (r.Target == 0):
+		return BadParameter("count", "give count (1 to %d) or target (a fraction above 0, at most 1), one of them", geo.MaxPlacementCount)
+	case r.Count < 0 || r.Count > geo.MaxPlacementCount:
+		return BadParameter("count", "count must be from 1 to %d, got %d", geo.MaxPlacementCount, r.Count)
+	case r.Target < 0 || r.Target > 1 || math.IsNaN(r.Target):
+		return BadParameter("target", "target must be a fraction above 0, at most 1, got %g", r.Target)
+	case r.Max < 0 || r.Max > geo.MaxPlacementCount:
+		return BadParameter("max", "max must be from 1 to %d, got %d", geo.MaxPlacementCount, r.Max)
+	case r.SpacingKm < 0 || r.SpacingKm > 100 || math.IsNaN(r.SpacingKm):
+		return BadParameter("spacing_km", "spacing_km must be above 0, at most 100, got %g", r.SpacingKm)
+	case r.SaveAs != "":
+		if err := CheckScenarioID(r.SaveAs); err != nil {
+			return BadParameter("save_as", "save_as: %s", strings.TrimPrefix(err.Error(), "id: "))
+		}
+	}
+	if r.Side == "" {
+		r.Side = "left"
+	}
+	if r.Side != "left" && r.Side != "right" {
+		return BadParameter("place_side", "place_side must be left or right, got %q", truncate(r.Side, 40))
+	}
+	return nil
+}
+
+// RecommendAirDefense places new air-defense units for the computation p
+// selects (its line version, sectors, zones and scenario): greedy
+// maximal covering (geo.Zones.RecommendAirDefense). The report is the
+// coverage with the sites added, computed exactly; with SaveAs the sites
+// are stored as a scenario on the same base whose coverage, read afresh,
+// is that report.
+func (s *Service) RecommendAirDefense(ctx context.Context, p Params, r AirDefenseRequest) (*Recommendation, error) {
+	if err := r.check(); err != nil {
+		return nil, err
+	}
+	c, err := s.Zones(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	units, _, err := s.UnitsFor(ctx, p.Scenario)
+	if err != nil {
+		return nil, err
+	}
+	side, _ := geo.ParseSide(r.Side)
+	release, err := s.slot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sites, err := c.Zones.RecommendAirDefense(GeoUnits(units).AirDefense, geo.PlacementOptions{RangeKm: r.RangeKm,
+		Count: r.Count, Target: r.Target, Max: r.Max, SpacingKm: r.SpacingKm, Side: side})
+	release()
+	switch {
+	case errors.Is(err, geo.ErrNoCandidates):
+		return nil, invalid(CodeBadParameter, FieldAt("place_side"), "%s", strings.TrimPrefix(err.Error(), "geo: "))
+	case errors.Is(err, geo.ErrInvalidPlacement):
+		return nil, BadParameter("count", "%s", strings.TrimPrefix(err.Error(), geo.ErrInvalidPlacement.Error()+": "))
+	case err != nil:
+		return nil, err
+	}
+	out := &Recommendation{}
+	taken := map[string]bool{}
+	for _, u := range units {
+		taken[u.ID] = true
+	}
+	n := 0
+	for _, site := range sites {
+		id := ""
+		for id == "" || taken[id] {
+			n++
+			id = fmt.Sprintf("rec-ad-%03d", n)
+		}
+		f, _ := json.Marshal(map[string]any{"type": "Feature", "id": id,
+			"geometry": map[string]any{"type": "Point", "coordinates": []float64{round6(site.Pos[0]), round6(site.Pos[1])}},
+			"properties": map[string]any{"kind": KindAirDefense, "system": strings.ToLower(r.System), "range_km": r.RangeKm,
+				"gain_km2": math.Round(site.GainKm2*1000) / 1000, "covered_fraction": math.Round(site.CoveredFraction*1e6) / 1e6,
+				"recommended": true}})
+		u, err := ParseUnit(f, -1)
+		if err != nil {
+			return nil, fmt.Errorf("frontline: recommended site: %w", err)
+		}
+		out.Sites = append(out.Sites, u)
+	}
+	sc, err := s.withSites(ctx, p, out.Sites, r.SaveAs)
+	if err != nil {
+		return nil, err
+	}
+	var stored []*Unit
+	if sc.Base == BaseLive {
+		if stored, _, err = s.loadUnits(ctx); err != nil {
+			return nil, err
+		}
+	}
+	all := sc.ApplyUnits(stored)
+	out.Report = NewReport(c.Line, p, all, c.Zones.Coverage(GeoUnits(all)))
+	if r.SaveAs != "" {
+		if _, err := s.PutScenario(ctx, sc, nil); err != nil {
+			return nil, err
+		}
+		out.Scenario = &sc.ID
+	}
+	return out, nil
+}
+
+// withSites is the scenario of p (or the stored units) with the sites
+// added, and p's settings as its own, so that reading its coverage
+// afresh gives the same report.
+func (s *Service) withSites(ctx context.Context, p Params, sites []*Unit, id string) (*Scenario, error) {
+	sc := &Scenario{ID: id, Base: BaseLive, Remove: []string{}, Name: "recommended air defense",
+		Description: fmt.Sprintf("%d recommended air-defense sites", len(sites))}
+	if p.Scenario != "" {
+		base, err := s.Scenario(ctx, p.Scenario)
+		if err != nil {
+			return nil, err
+		}
+		sc.Base, sc.Remove = base.Base, append([]string{}, base.Remove...)
+		sc.Units = append(sc.Units, base.Units...)
+		sc.Description += " on scenario " + base.ID
+	}
+	sc.Units = append(sc.Units, sites...)
+	sc.Settings = gradingSettings(p)
+	return sc, nil
+}
+
+// gradingSettings are p's storable settings, by name.
+func gradingSettings(p Params) map[string]any {
+	out := map[string]any{"depth_km": p.DepthKm, "side": p.Side, "required_per_km": p.RequiredPerKm,
+		"troops_ok": p.TroopsOK, "air_defense_ok": p.AirDefenseOK, "patrol_ok": p.PatrolOK, "rotation": p.Rotation}
+	switch {
+	case p.Anchors:
+		out["sectors"] = "anchors"
+	case p.Sectors > 0:
+		out["sectors"] = float64(p.Sectors)
+	default:
+		out["sector_km"] = p.SectorKm
+	}
+	return out
+}
