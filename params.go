@@ -188,6 +188,23 @@ func SettingNames(line bool) []string {
 	return names
 }
 
+// Settings returns p's settings that can be stored (all but the line and
+// scenario they select), by their names, so that they can be given back
+// as they are (PUT /v1/settings, a scenario's settings).
+func (p Params) Settings() map[string]any {
+	out := map[string]any{"depth_km": p.DepthKm, "side": p.Side, "required_per_km": p.RequiredPerKm,
+		"troops_ok": p.TroopsOK, "air_defense_ok": p.AirDefenseOK, "patrol_ok": p.PatrolOK, "rotation": p.Rotation}
+	switch {
+	case p.Anchors:
+		out["sectors"] = "anchors"
+	case p.Sectors > 0:
+		out["sectors"] = p.Sectors
+	default:
+		out["sector_km"] = p.SectorKm
+	}
+	return out
+}
+
 func isSetting(name string, line bool) bool {
 	for _, s := range Settings {
 		if s.Name == name && (line || !s.Line) {
@@ -208,6 +225,8 @@ func settingsQuery(obj map[string]any) (url.Values, error) {
 			q.Set(k, strconv.FormatFloat(v, 'g', -1, 64))
 		case json.Number:
 			q.Set(k, v.String())
+		case int:
+			q.Set(k, strconv.Itoa(v))
 		case string:
 			q.Set(k, v)
 		default:

@@ -162,21 +162,6 @@ func (s *Service) withSites(ctx context.Context, p Params, sites []*Unit, id str
 		sc.Description += " on scenario " + base.ID
 	}
 	sc.Units = append(sc.Units, sites...)
-	sc.Settings = gradingSettings(p)
+	sc.Settings = p.Settings()
 	return sc, nil
-}
-
-// gradingSettings are p's storable settings, by name.
-func gradingSettings(p Params) map[string]any {
-	out := map[string]any{"depth_km": p.DepthKm, "side": p.Side, "required_per_km": p.RequiredPerKm,
-		"troops_ok": p.TroopsOK, "air_defense_ok": p.AirDefenseOK, "patrol_ok": p.PatrolOK, "rotation": p.Rotation}
-	switch {
-	case p.Anchors:
-		out["sectors"] = "anchors"
-	case p.Sectors > 0:
-		out["sectors"] = float64(p.Sectors)
-	default:
-		out["sector_km"] = p.SectorKm
-	}
-	return out
 }

@@ -18,23 +18,7 @@ func (s *server) handleSettings(c echo.Context) error {
 	if err := checkParams(c.QueryParams()); err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, settingsJSON(s.svc.Defaults()))
-}
-
-// settingsJSON writes settings with the query parameters' names, so what
-// GET /v1/settings answers can be PUT back as it is.
-func settingsJSON(p frontline.Params) map[string]any {
-	out := map[string]any{"depth_km": p.DepthKm, "side": p.Side, "required_per_km": p.RequiredPerKm,
-		"troops_ok": p.TroopsOK, "air_defense_ok": p.AirDefenseOK, "patrol_ok": p.PatrolOK, "rotation": p.Rotation}
-	switch {
-	case p.Anchors:
-		out["sectors"] = "anchors"
-	case p.Sectors > 0:
-		out["sectors"] = p.Sectors
-	default:
-		out["sector_km"] = p.SectorKm
-	}
-	return out
+	return c.JSON(http.StatusOK, s.svc.Defaults().Settings())
 }
 
 // handlePutSettings replaces the default coverage settings by those in a
@@ -74,5 +58,5 @@ func (s *server) handlePutSettings(c echo.Context) error {
 	if err := s.svc.SetDefaults(c.Request().Context(), p); err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, settingsJSON(s.svc.Defaults()))
+	return c.JSON(http.StatusOK, s.svc.Defaults().Settings())
 }
