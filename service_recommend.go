@@ -29,6 +29,10 @@ type Recommendation struct {
 	Sites    []*Unit `json:"-"`
 	Report   *Report `json:"report"`
 	Scenario *string `json:"scenario"`
+	// TargetReached says, for a placement to a target, whether every
+	// sector of the report reaches it. It may not: candidates stand on
+	// one side, and a band on both sides can reach farther than a range.
+	TargetReached *bool `json:"target_reached,omitempty"`
 }
 
 // checkAirDefenseRequest refuses a request out of range, naming the
@@ -137,6 +141,13 @@ func (s *Service) RecommendAirDefense(ctx context.Context, p Params, r AirDefens
 	}
 	all := sc.ApplyUnits(stored)
 	out.Report = NewReport(c.Line, p, all, c.Zones.Coverage(GeoUnits(all)))
+	if r.Target > 0 {
+		reached := true
+		for _, sec := range out.Report.Sectors {
+			reached = reached && sec.AirDefense.CoveredFraction >= r.Target
+		}
+		out.TargetReached = &reached
+	}
 	if r.SaveAs != "" {
 		if _, err := s.PutScenario(ctx, sc, nil); err != nil {
 			return nil, err

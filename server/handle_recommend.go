@@ -70,5 +70,9 @@ func (s *server) handleRecommendAirDefense(c echo.Context) error {
 		f.Properties = u.Properties
 		sites.Append(f)
 	}
-	return c.JSON(http.StatusOK, map[string]any{"sites": sites, "report": rec.Report, "scenario": rec.Scenario})
+	out := map[string]any{"sites": sites, "report": rec.Report, "scenario": rec.Scenario}
+	if rec.TargetReached != nil {
+		out["target_reached"] = *rec.TargetReached
+	}
+	return c.JSON(http.StatusOK, out)
 }

@@ -59,6 +59,30 @@ func TestRecommendAirDefense(t *testing.T) {
 		t.Errorf("covered fraction with the sites %v, live %v: want more", got, live)
 	}
 
+	// A target: reached or not, the answer says so, by the exact report.
+	r = get(t, s.url+"/v1/recommend/air-defense?system=patriot&target=0.9")
+	want(t, r, 200)
+	var tg struct {
+		TargetReached *bool `json:"target_reached"`
+		Report        struct {
+			Sectors []struct {
+				AirDefense struct {
+					CoveredFraction float64 `json:"covered_fraction"`
+				} `json:"air_defense"`
+			} `json:"sectors"`
+		} `json:"report"`
+	}
+	if err := json.Unmarshal(r.body, &tg); err != nil {
+		t.Fatal(err)
+	}
+	reached := true
+	for _, sec := range tg.Report.Sectors {
+		reached = reached && sec.AirDefense.CoveredFraction >= 0.9
+	}
+	if tg.TargetReached == nil || *tg.TargetReached != reached {
+		t.Errorf("target_reached %v, the report says %v", tg.TargetReached, reached)
+	}
+
 	// Saved, the scenario's coverage read afresh is the report.
 	writeKey := makeKey(t, db, "write")
 	want(t, get(t, s.url+"/v1/recommend/air-defense?system=nasams&count=2&sector_km=40&save_as=ad-plan"), 401)
