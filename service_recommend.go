@@ -8,6 +8,8 @@ import (
 	"math"
 	"strings"
 
+	"github.com/paulmach/orb"
+
 	"frontline/geo"
 )
 
@@ -106,6 +108,37 @@ func (s *Service) RecommendAirDefense(ctx context.Context, p Params, r AirDefens
 	case err != nil:
 		return nil, err
 	}
+	placedSites := make([]placed, len(sites))
+	for i, site := range sites {
+		placedSites[i] = placed{pos: site.Pos, props: map[string]any{"kind": KindAirDefense, "system": strings.ToLower(r.System),
+			"range_km": r.RangeKm, "gain_km2": math.Round(site.GainKm2*1000) / 1000, "covered_fraction": round6(site.CoveredFraction)}}
+	}
+	var reached func(*Report) bool
+	if r.Target > 0 {
+		reached = func(rep *Report) bool {
+			for _, sec := range rep.Sectors {
+				if sec.AirDefense.CoveredFraction < r.Target {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	return s.recommended(ctx, p, c, units, "rec-ad-%03d", placedSites, r.SaveAs, "air-defense sites", reached)
+}
+
+// placed is a recommended site: where, and the unit's properties.
+type placed struct {
+	pos   orb.Point
+	props map[string]any
+}
+
+// recommended turns sites into units (ids from idFormat, free among the
+// units), computes the coverage with them added exactly, says whether a
+// target is reached, and with saveAs stores them as a scenario whose
+// coverage read afresh is that report.
+func (s *Service) recommended(ctx context.Context, p Params, c *Computation, units []*Unit, idFormat string, sites []placed,
+	saveAs, what string, reached func(*Report) bool) (*Recommendation, error) {
 	out := &Recommendation{}
 	taken := map[string]bool{}
 	for _, u := range units {
@@ -116,20 +149,19 @@ func (s *Service) RecommendAirDefense(ctx context.Context, p Params, r AirDefens
 		id := ""
 		for id == "" || taken[id] {
 			n++
-			id = fmt.Sprintf("rec-ad-%03d", n)
+			id = fmt.Sprintf(idFormat, n)
 		}
+		site.props["recommended"] = true
 		f, _ := json.Marshal(map[string]any{"type": "Feature", "id": id,
-			"geometry": map[string]any{"type": "Point", "coordinates": []float64{round6(site.Pos[0]), round6(site.Pos[1])}},
-			"properties": map[string]any{"kind": KindAirDefense, "system": strings.ToLower(r.System), "range_km": r.RangeKm,
-				"gain_km2": math.Round(site.GainKm2*1000) / 1000, "covered_fraction": math.Round(site.CoveredFraction*1e6) / 1e6,
-				"recommended": true}})
+			"geometry":   map[string]any{"type": "Point", "coordinates": []float64{round6(site.pos[0]), round6(site.pos[1])}},
+			"properties": site.props})
 		u, err := ParseUnit(f, -1)
 		if err != nil {
 			return nil, fmt.Errorf("frontline: recommended site: %w", err)
 		}
 		out.Sites = append(out.Sites, u)
 	}
-	sc, err := s.withSites(ctx, p, out.Sites, r.SaveAs)
+	sc, err := s.withSites(ctx, p, out.Sites, saveAs, what)
 	if err != nil {
 		return nil, err
 	}
@@ -141,14 +173,11 @@ func (s *Service) RecommendAirDefense(ctx context.Context, p Params, r AirDefens
 	}
 	all := sc.ApplyUnits(stored)
 	out.Report = NewReport(c.Line, p, all, c.Zones.Coverage(GeoUnits(all)))
-	if r.Target > 0 {
-		reached := true
-		for _, sec := range out.Report.Sectors {
-			reached = reached && sec.AirDefense.CoveredFraction >= r.Target
-		}
-		out.TargetReached = &reached
+	if reached != nil {
+		ok := reached(out.Report)
+		out.TargetReached = &ok
 	}
-	if r.SaveAs != "" {
+	if saveAs != "" {
 		if _, err := s.PutScenario(ctx, sc, nil); err != nil {
 			return nil, err
 		}
@@ -160,9 +189,9 @@ func (s *Service) RecommendAirDefense(ctx context.Context, p Params, r AirDefens
 // withSites is the scenario of p (or the stored units) with the sites
 // added, and p's settings as its own, so that reading its coverage
 // afresh gives the same report.
-func (s *Service) withSites(ctx context.Context, p Params, sites []*Unit, id string) (*Scenario, error) {
-	sc := &Scenario{ID: id, Base: BaseLive, Remove: []string{}, Name: "recommended air defense",
-		Description: fmt.Sprintf("%d recommended air-defense sites", len(sites))}
+func (s *Service) withSites(ctx context.Context, p Params, sites []*Unit, id, what string) (*Scenario, error) {
+	sc := &Scenario{ID: id, Base: BaseLive, Remove: []string{}, Name: "recommended " + what,
+		Description: fmt.Sprintf("%d recommended %s", len(sites), what)}
 	if p.Scenario != "" {
 		base, err := s.Scenario(ctx, p.Scenario)
 		if err != nil {
@@ -175,4 +204,65 @@ func (s *Service) withSites(ctx context.Context, p Params, sites []*Unit, id str
 	sc.Units = append(sc.Units, sites...)
 	sc.Settings = p.Settings()
 	return sc, nil
+}
+
+// PatrolRequest asks for the fewest observation posts that bring every
+// sector's watched fraction to Target (SPEC 9).
+type PatrolRequest struct {
+	ObserveKm float64 // how far each post sees (default 5)
+	Target    float64 // the fraction every sector must reach
+	Max       int     // at most this many posts (default 200)
+	SaveAs    string  // store the result as a scenario of this id
+}
+
+// RecommendPatrols places observation posts on the line for the
+// computation p selects (geo.Zones.RecommendPatrolPosts), with the
+// coverage with them added and, with SaveAs, the scenario they were
+// stored as.
+func (s *Service) RecommendPatrols(ctx context.Context, p Params, r PatrolRequest) (*Recommendation, error) {
+	if r.ObserveKm == 0 {
+		r.ObserveKm = DefaultObserveKm
+	}
+	switch {
+	case !(r.ObserveKm > 0) || r.ObserveKm > 1000:
+		return nil, BadParameter("observe_km", "observe_km must be above 0 and at most 1000, got %g", r.ObserveKm)
+	case !(r.Target > 0) || r.Target > 1:
+		return nil, BadParameter("target", "target must be a fraction above 0, at most 1, got %g", r.Target)
+	case r.Max < 0 || r.Max > geo.MaxPlacementCount:
+		return nil, BadParameter("max", "max must be from 1 to %d, got %d", geo.MaxPlacementCount, r.Max)
+	case r.SaveAs != "":
+		if err := CheckScenarioID(r.SaveAs); err != nil {
+			return nil, BadParameter("save_as", "save_as: %s", strings.TrimPrefix(err.Error(), "id: "))
+		}
+	}
+	c, err := s.Zones(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	units, _, err := s.UnitsFor(ctx, p.Scenario)
+	if err != nil {
+		return nil, err
+	}
+	release, err := s.slot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	posts, err := c.Zones.RecommendPatrolPosts(GeoUnits(units).Patrols, r.ObserveKm, r.Target, r.Max)
+	release()
+	if err != nil {
+		return nil, err
+	}
+	sites := make([]placed, len(posts))
+	for i, post := range posts {
+		sites[i] = placed{pos: post.Pos, props: map[string]any{"kind": KindPatrol, "observe_km": r.ObserveKm,
+			"gain_km": math.Round(post.GainKm*1000) / 1000, "covered_fraction": round6(post.CoveredFraction)}}
+	}
+	return s.recommended(ctx, p, c, units, "rec-post-%03d", sites, r.SaveAs, "observation posts", func(rep *Report) bool {
+		for _, sec := range rep.Sectors {
+			if sec.Patrol.CoveredFraction < r.Target {
+				return false
+			}
+		}
+		return true
+	})
 }

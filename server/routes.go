@@ -111,6 +111,7 @@ func (s *server) routes() []route {
 		{get, "/v1/overlays/:name", unitsWhen("air-defense", "gaps"), s.handleOverlay},
 		{get, "/v1/compare", reads, s.handleCompare},
 		{get, "/v1/recommend/air-defense", reads, s.handleRecommendAirDefense},
+		{get, "/v1/recommend/patrols", reads, s.handleRecommendPatrols},
 		{get, "/v1/scenarios", reads, s.handleScenarios},
 		{post, "/v1/scenarios", writes, s.handleCreateScenario},
 		{get, "/v1/scenarios/:id", reads, s.handleScenario},

@@ -130,3 +130,71 @@ func TestRecommendAirDefense(t *testing.T) {
 		}
 	}
 }
+
+// TestRecommendPatrols asks for the fewest posts that bring every sector
+// to a target, from nothing (an empty-base scenario), and saves them.
+func TestRecommendPatrols(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "f.db")
+	s := serve(t, db)
+	writeKey := makeKey(t, db, "write")
+	want(t, s.do(t, "PUT", s.url+"/v1/scenarios/none", "application/json", []byte(`{"base":"empty"}`)), 201)
+	r := get(t, s.url+"/v1/recommend/patrols?target=0.5&observe_km=5&scenario=none&save_as=posts", "Authorization", "Bearer "+writeKey)
+	want(t, r, 200)
+	var a struct {
+		Sites struct {
+			Features []struct {
+				Properties map[string]any `json:"properties"`
+			} `json:"features"`
+		} `json:"sites"`
+		Report struct {
+			Summary struct {
+				LengthKm float64 `json:"length_km"`
+			} `json:"summary"`
+			Sectors []struct {
+				Patrol struct {
+					CoveredFraction float64 `json:"covered_fraction"`
+				} `json:"patrol"`
+			} `json:"sectors"`
+		} `json:"report"`
+		TargetReached bool    `json:"target_reached"`
+		Scenario      *string `json:"scenario"`
+	}
+	if err := json.Unmarshal(r.body, &a); err != nil {
+		t.Fatal(err)
+	}
+	n := len(a.Sites.Features)
+	// Each post watches at most 10 km of line: half the line needs at
+	// least length/20 posts.
+	if lower := int(a.Report.Summary.LengthKm / 20); n < lower || n > 2*lower || !a.TargetReached {
+		t.Errorf("%d posts (target reached %v) for %.0f km at half cover; want from %d to %d", n, a.TargetReached, a.Report.Summary.LengthKm, lower, 2*lower)
+	}
+	for i, sec := range a.Report.Sectors {
+		if sec.Patrol.CoveredFraction < 0.5 {
+			t.Errorf("sector %d watched %v, below the target", i, sec.Patrol.CoveredFraction)
+		}
+	}
+	if a.Scenario == nil || *a.Scenario != "posts" {
+		t.Fatalf("saved as %v", a.Scenario)
+	}
+	afresh := get(t, s.url+"/v1/coverage?scenario=posts")
+	want(t, afresh, 200)
+	var y struct {
+		Sectors json.RawMessage `json:"sectors"`
+	}
+	var x struct {
+		Report struct {
+			Sectors json.RawMessage `json:"sectors"`
+		} `json:"report"`
+	}
+	_ = json.Unmarshal(afresh.body, &y)
+	_ = json.Unmarshal(r.body, &x)
+	if !bytes.Equal(x.Report.Sectors, y.Sectors) {
+		t.Error("the recommendation's report and the saved scenario's coverage differ")
+	}
+	for _, tc := range []struct {
+		query  string
+		status int
+	}{{"?observe_km=5", 400}, {"?target=2", 400}, {"?target=0.5&observe_km=-1", 400}, {"?target=0.5&save_as=x", 401}} {
+		want(t, get(t, s.url+"/v1/recommend/patrols"+tc.query), tc.status)
+	}
+}
