@@ -5,14 +5,29 @@ package frontline
 // "to reach ok everywhere we need that much more". They are drawn from a
 // coverage report, so they follow the same settings, line and units.
 //
-// Only troops are here: the air-defense systems and observation posts
-// needed come from placing them (the recommendations), not from a
-// density.
+// The air-defense systems and observation posts needed come from placing
+// them (the recommendations), not from a density: Service.Requirements
+// adds them.
 type Requirements struct {
-	Line    LineRef             `json:"line"`
-	Params  Params              `json:"params"`
-	Sectors []SectorRequirement `json:"sectors"`
-	Totals  RequirementTotals   `json:"totals"`
+	Line       LineRef               `json:"line"`
+	Params     Params                `json:"params"`
+	Sectors    []SectorRequirement   `json:"sectors"`
+	Totals     RequirementTotals     `json:"totals"`
+	AirDefense *PlacementRequirement `json:"air_defense,omitempty"`
+	Patrols    *PlacementRequirement `json:"patrols,omitempty"`
+}
+
+// PlacementRequirement is how many new units of one kind the
+// recommendation places to bring every sector to the threshold of ok.
+type PlacementRequirement struct {
+	System    string  `json:"system,omitempty"`     // air defense
+	RangeKm   float64 `json:"range_km,omitempty"`   // air defense
+	ObserveKm float64 `json:"observe_km,omitempty"` // patrol posts
+	Target    float64 `json:"target"`               // the threshold of ok
+	Needed    int     `json:"needed"`
+	// Reached says whether those units bring every sector to the target
+	// (air defense placed on the own side may not reach a band in front).
+	Reached bool `json:"reached"`
 }
 
 // SectorRequirement is what one sector needs.

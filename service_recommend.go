@@ -266,3 +266,34 @@ func (s *Service) RecommendPatrols(ctx context.Context, p Params, r PatrolReques
 		return true
 	})
 }
+
+// Requirements are the troops each sector needs and lacks under p, and
+// the air-defense units (of system) and observation posts (seeing
+// observeKm) the recommendations place to bring every sector to the
+// thresholds of ok.
+func (s *Service) Requirements(ctx context.Context, p Params, system string, observeKm float64) (*Requirements, error) {
+	rep, _, err := s.Coverage(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	req := NewRequirements(rep)
+	ad := AirDefenseRequest{System: system, Target: p.AirDefenseOK}
+	if ad.Target > 1 {
+		ad.Target = 1
+	}
+	rec, err := s.RecommendAirDefense(ctx, p, ad)
+	if err != nil {
+		return nil, err
+	}
+	req.AirDefense = &PlacementRequirement{System: strings.ToLower(system), RangeKm: DefaultRangesKm[strings.ToLower(system)],
+		Target: ad.Target, Needed: len(rec.Sites), Reached: *rec.TargetReached}
+	pt := PatrolRequest{ObserveKm: observeKm, Target: min(p.PatrolOK, 1)}
+	if rec, err = s.RecommendPatrols(ctx, p, pt); err != nil {
+		return nil, err
+	}
+	if pt.ObserveKm == 0 {
+		pt.ObserveKm = DefaultObserveKm
+	}
+	req.Patrols = &PlacementRequirement{ObserveKm: pt.ObserveKm, Target: pt.Target, Needed: len(rec.Sites), Reached: *rec.TargetReached}
+	return req, nil
+}

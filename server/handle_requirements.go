@@ -2,18 +2,37 @@ package server
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
 	"frontline"
 )
 
+// defaultRequirementSystem is the air-defense system requirements count
+// in when none is named: a medium-range system of the kind a force would
+// field along a line.
+const defaultRequirementSystem = "nasams"
+
 // handleRequirements answers the troops each sector needs and lacks, from
 // the coverage report of the same settings (posture included).
 func (s *server) handleRequirements(c echo.Context) error {
 	q := c.QueryParams()
-	if err := checkParams(q, coverageParams, []string{"format"}); err != nil {
+	if err := checkParams(q, coverageParams, []string{"format", "system", "observe_km"}); err != nil {
 		return err
+	}
+	system, observe := q.Get("system"), q.Get("observe_km")
+	q.Del("system")
+	q.Del("observe_km")
+	if system == "" {
+		system = defaultRequirementSystem
+	}
+	observeKm := 0.0
+	if observe != "" {
+		var err error
+		if observeKm, err = strconv.ParseFloat(observe, 64); err != nil {
+			return frontline.BadParameter("observe_km", "observe_km must be a number, got %q", observe)
+		}
 	}
 	format, err := coverageFormat(q)
 	if err != nil {
@@ -23,12 +42,12 @@ func (s *server) handleRequirements(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.cached(c, frontline.DependsOnAll, "requirements?"+format+"&"+p.Key(), func(ctx context.Context) (*encoded, error) {
-		rep, _, err := s.svc.Coverage(ctx, p)
+	key := "requirements?" + format + "&system=" + system + "&observe_km=" + observe + "&" + p.Key()
+	return s.cached(c, frontline.DependsOnAll, key, func(ctx context.Context) (*encoded, error) {
+		req, err := s.svc.Requirements(ctx, p, system, observeKm)
 		if err != nil {
 			return nil, err
 		}
-		req := frontline.NewRequirements(rep)
 		if format == "csv" {
 			return encode(mimeCSV, req.CSV()), nil
 		}

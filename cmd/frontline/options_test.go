@@ -99,7 +99,7 @@ func TestPosturesForceRequirements(t *testing.T) {
 			details: map[string]any{"field": "rotation"}},
 		{name: "requirements in another format", method: "GET", path: "/v1/requirements?format=xml", status: 400, code: "bad_parameter",
 			details: map[string]any{"field": "format"}},
-		{name: "requirements with an unknown parameter", method: "GET", path: "/v1/requirements?system=patriot", status: 400, code: "bad_parameter"},
+		{name: "requirements with an unknown parameter", method: "GET", path: "/v1/requirements?systme=patriot", status: 400, code: "bad_parameter"},
 		{name: "postures take no parameters", method: "GET", path: "/v1/postures?name=defense", status: 400, code: "bad_parameter"},
 		{name: "requirements of a version that is not there", method: "GET", path: "/v1/requirements?version=99", status: 404, code: "not_found"},
 		{name: "a posture in the stored defaults", method: "PUT", path: "/v1/settings", ctype: "application/json",

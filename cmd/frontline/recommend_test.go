@@ -198,3 +198,52 @@ func TestRecommendPatrols(t *testing.T) {
 		want(t, get(t, s.url+"/v1/recommend/patrols"+tc.query), tc.status)
 	}
 }
+
+// TestRequirementsPlacements checks that the requirements' air-defense
+// and patrol parts are what the recommendations place for the thresholds.
+func TestRequirementsPlacements(t *testing.T) {
+	s := serve(t, filepath.Join(t.TempDir(), "f.db"))
+	count := func(path string) (int, bool) {
+		var a struct {
+			Sites struct {
+				Features []any `json:"features"`
+			} `json:"sites"`
+			TargetReached bool `json:"target_reached"`
+		}
+		r := get(t, s.url+path)
+		want(t, r, 200)
+		if err := json.Unmarshal(r.body, &a); err != nil {
+			t.Fatal(err)
+		}
+		return len(a.Sites.Features), a.TargetReached
+	}
+	r := get(t, s.url+"/v1/requirements?system=iris-t-slm&observe_km=4&air_defense_ok=0.95")
+	want(t, r, 200)
+	var req struct {
+		AirDefense struct {
+			System  string  `json:"system"`
+			Target  float64 `json:"target"`
+			Needed  int     `json:"needed"`
+			Reached bool    `json:"reached"`
+		} `json:"air_defense"`
+		Patrols struct {
+			ObserveKm float64 `json:"observe_km"`
+			Target    float64 `json:"target"`
+			Needed    int     `json:"needed"`
+			Reached   bool    `json:"reached"`
+		} `json:"patrols"`
+	}
+	if err := json.Unmarshal(r.body, &req); err != nil {
+		t.Fatal(err)
+	}
+	ad, adReached := count("/v1/recommend/air-defense?system=iris-t-slm&target=0.95&air_defense_ok=0.95")
+	posts, postsReached := count("/v1/recommend/patrols?observe_km=4&target=0.9")
+	if req.AirDefense.System != "iris-t-slm" || req.AirDefense.Target != 0.95 || req.AirDefense.Needed != ad || req.AirDefense.Reached != adReached {
+		t.Errorf("air defense %+v; the recommendation places %d (reached %v)", req.AirDefense, ad, adReached)
+	}
+	if req.Patrols.ObserveKm != 4 || req.Patrols.Target != 0.9 || req.Patrols.Needed != posts || req.Patrols.Reached != postsReached || posts == 0 {
+		t.Errorf("patrols %+v; the recommendation places %d (reached %v)", req.Patrols, posts, postsReached)
+	}
+	want(t, get(t, s.url+"/v1/requirements?system=flak"), 422)
+	want(t, get(t, s.url+"/v1/requirements?observe_km=x"), 400)
+}
