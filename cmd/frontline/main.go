@@ -26,6 +26,7 @@ Usage:
   frontline units    [--db FILE] [--replace] FILE                import units (GeoJSON or .csv)
   frontline coverage [--db FILE] [--format json|csv] [settings]  print the coverage report
   frontline keys     create|list|revoke --db FILE ...            manage API keys
+  frontline plan     [--db FILE] [--format table|csv|json] ...   what the line needs: troops, air defense, posts
   frontline demo     remove [--db FILE]                          remove the demo line and units
 
 Run "frontline COMMAND --help" for a command's flags.
@@ -70,6 +71,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runUnits(ctx, rest, stdout, stderr)
 	case "coverage":
 		return runCoverage(ctx, rest, stdout, stderr)
+	case "plan":
+		return runPlan(ctx, rest, stdout, stderr)
 	case "demo":
 		return runDemo(ctx, rest, stdout, stderr)
 	case "keys":

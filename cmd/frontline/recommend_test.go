@@ -247,3 +247,34 @@ func TestRequirementsPlacements(t *testing.T) {
 	want(t, get(t, s.url+"/v1/requirements?system=flak"), 422)
 	want(t, get(t, s.url+"/v1/requirements?observe_km=x"), 400)
 }
+
+// TestPlanCommand prints what the default line needs, as a table and as
+// CSV, with the same figures as the API's requirements.
+func TestPlanCommand(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "f.db")
+	s := serve(t, db)
+	api := get(t, s.url+"/v1/requirements?sector_km=200&format=csv").body
+	s.stop()
+	var out, errs bytes.Buffer
+	if err := run(t.Context(), []string{"plan", "--db", db, "--sector-km", "200", "--format", "csv"}, &out, &errs); err != nil {
+		t.Fatalf("plan: %v (%s)", err, errs.String())
+	}
+	if !bytes.Equal(out.Bytes(), api) {
+		t.Errorf("plan --format csv differs from GET /v1/requirements?format=csv:\n%s\n%s", out.Bytes(), api)
+	}
+	if !bytes.Contains(errs.Bytes(), []byte("placing air defense and observation posts")) || !bytes.Contains(errs.Bytes(), []byte("done in")) {
+		t.Errorf("no progress on stderr: %q", errs.String())
+	}
+	out.Reset()
+	if err := run(t.Context(), []string{"plan", "--db", db, "--sector-km", "200"}, &out, &errs); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"S010", "total", "troops short:", "more nasams units (30 km)", "observation posts (5 km sight)"} {
+		if !bytes.Contains(out.Bytes(), []byte(w)) {
+			t.Errorf("plan's table lacks %q:\n%s", w, out.String())
+		}
+	}
+	if err := run(t.Context(), []string{"plan", "--db", db, "--format", "xml"}, &out, &errs); err == nil {
+		t.Error("plan --format xml was accepted")
+	}
+}
