@@ -278,3 +278,35 @@ func TestPlanCommand(t *testing.T) {
 		t.Error("plan --format xml was accepted")
 	}
 }
+
+// TestRecommendationImportedForReal imports the recommended sites as
+// units, for real, and finds the coverage the recommendation reported.
+func TestRecommendationImportedForReal(t *testing.T) {
+	s := serve(t, filepath.Join(t.TempDir(), "f.db"))
+	for _, path := range []string{
+		"/v1/recommend/air-defense?system=iris-t-slm&count=4&sector_km=30",
+		"/v1/recommend/patrols?target=0.95&observe_km=3&sector_km=30",
+	} {
+		r := get(t, s.url+path)
+		want(t, r, 200)
+		var a struct {
+			Sites  json.RawMessage `json:"sites"`
+			Report struct {
+				Sectors json.RawMessage `json:"sectors"`
+			} `json:"report"`
+		}
+		if err := json.Unmarshal(r.body, &a); err != nil {
+			t.Fatal(err)
+		}
+		want(t, s.do(t, "POST", s.url+"/v1/units/bulk", "application/geo+json", a.Sites), 200)
+		var cov struct {
+			Sectors json.RawMessage `json:"sectors"`
+		}
+		if err := json.Unmarshal(get(t, s.url+"/v1/coverage?sector_km=30").body, &cov); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(cov.Sectors, a.Report.Sectors) {
+			t.Errorf("%s: the coverage with the sites imported differs from the recommendation's report", path)
+		}
+	}
+}
