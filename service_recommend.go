@@ -84,19 +84,11 @@ func (s *Service) RecommendAirDefense(ctx context.Context, p Params, r AirDefens
 	if err := r.check(); err != nil {
 		return nil, err
 	}
-	c, err := s.Zones(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	units, _, err := s.UnitsFor(ctx, p.Scenario)
+	c, units, release, err := s.placementInputs(ctx, p)
 	if err != nil {
 		return nil, err
 	}
 	side, _ := geo.ParseSide(r.Side)
-	release, err := s.slot(ctx)
-	if err != nil {
-		return nil, err
-	}
 	sites, err := c.Zones.RecommendAirDefense(GeoUnits(units).AirDefense, geo.PlacementOptions{RangeKm: r.RangeKm,
 		Count: r.Count, Target: r.Target, Max: r.Max, SpacingKm: r.SpacingKm, Side: side})
 	release()
@@ -125,6 +117,25 @@ func (s *Service) RecommendAirDefense(ctx context.Context, p Params, r AirDefens
 		}
 	}
 	return s.recommended(ctx, p, c, units, "rec-ad-%03d", placedSites, r.SaveAs, "air-defense sites", reached)
+}
+
+// placementInputs are what a placement starts from: the zones p selects,
+// the units of its scenario, and a computation slot to release once the
+// placement is done.
+func (s *Service) placementInputs(ctx context.Context, p Params) (*Computation, []*Unit, func(), error) {
+	c, err := s.Zones(ctx, p)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	units, _, err := s.UnitsFor(ctx, p.Scenario)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	release, err := s.slot(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return c, units, release, nil
 }
 
 // placed is a recommended site: where, and the unit's properties.
@@ -235,15 +246,7 @@ func (s *Service) RecommendPatrols(ctx context.Context, p Params, r PatrolReques
 			return nil, BadParameter("save_as", "save_as: %s", strings.TrimPrefix(err.Error(), "id: "))
 		}
 	}
-	c, err := s.Zones(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	units, _, err := s.UnitsFor(ctx, p.Scenario)
-	if err != nil {
-		return nil, err
-	}
-	release, err := s.slot(ctx)
+	c, units, release, err := s.placementInputs(ctx, p)
 	if err != nil {
 		return nil, err
 	}

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/url"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -22,13 +20,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	format := fs.String("format", "table", "table, csv or json")
 	system := fs.String("system", "nasams", "air-defense system the air-defense need is counted in")
 	observeKm := fs.Float64("observe-km", frontline.DefaultObserveKm, "how far an observation post sees, in km")
-	q := url.Values{}
-	for _, st := range frontline.Settings {
-		fs.Func(strings.ReplaceAll(st.Name, "_", "-"), st.Help, func(v string) error {
-			q.Set(st.Name, v)
-			return nil
-		})
-	}
+	q := settingFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

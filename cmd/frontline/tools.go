@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net/url"
@@ -249,13 +250,7 @@ func runCoverage(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		"Prints the coverage report of the current (or chosen) line version.", stderr)
 	dbPath := fs.String("db", "frontline.db", "SQLite database file")
 	format := fs.String("format", "json", "json or csv")
-	q := url.Values{}
-	for _, st := range frontline.Settings {
-		fs.Func(strings.ReplaceAll(st.Name, "_", "-"), st.Help, func(v string) error {
-			q.Set(st.Name, v)
-			return nil
-		})
-	}
+	q := settingFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -286,4 +281,17 @@ func runCoverage(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	return usageError{fmt.Sprintf("format must be json or csv, got %q", *format)}
+}
+
+// settingFlags adds a flag for every coverage setting (sector_km as
+// --sector-km, ...) and returns the query they fill in as they are parsed.
+func settingFlags(fs *flag.FlagSet) url.Values {
+	q := url.Values{}
+	for _, st := range frontline.Settings {
+		fs.Func(strings.ReplaceAll(st.Name, "_", "-"), st.Help, func(v string) error {
+			q.Set(st.Name, v)
+			return nil
+		})
+	}
+	return q
 }

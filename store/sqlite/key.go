@@ -87,14 +87,8 @@ func (db *DB) Keys(ctx context.Context) ([]*frontline.APIKey, error) {
 
 // Key returns one key.
 func (db *DB) Key(ctx context.Context, id string) (*frontline.APIKey, error) {
-	k, err := scanKey(db.read.QueryRowContext(ctx, "SELECT "+keyColumns+" FROM api_keys WHERE id = ?", id))
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return nil, keyNotFound(id)
-	case err != nil:
-		return nil, fmt.Errorf("sqlite: key %q: %w", id, err)
-	}
-	return k, nil
+	return queryOne(ctx, db.read, fmt.Sprintf("key %q", id), keyNotFound(id),
+		"SELECT "+keyColumns+" FROM api_keys WHERE id = ?", scanKey, id)
 }
 
 func keyNotFound(id string) error {

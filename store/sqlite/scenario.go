@@ -20,14 +20,8 @@ func (db *DB) Scenarios(ctx context.Context) ([]*frontline.Scenario, error) {
 
 // Scenario returns one scenario.
 func (db *DB) Scenario(ctx context.Context, id string) (*frontline.Scenario, error) {
-	sc, err := scanScenario(db.read.QueryRowContext(ctx, "SELECT "+scenarioColumns+" FROM scenarios WHERE id = ?", id))
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return nil, scenarioNotFound(id)
-	case err != nil:
-		return nil, fmt.Errorf("sqlite: scenario %q: %w", id, err)
-	}
-	return sc, nil
+	return queryOne(ctx, db.read, fmt.Sprintf("scenario %q", id), scenarioNotFound(id),
+		"SELECT "+scenarioColumns+" FROM scenarios WHERE id = ?", scanScenario, id)
 }
 
 func scenarioNotFound(id string) error {

@@ -288,3 +288,18 @@ func queryAll[T any](ctx context.Context, db *sql.DB, what, query string, scan f
 	}
 	return out, nil
 }
+
+// queryOne reads the one row a query selects with scan; no row is the
+// notFound error (wrapping frontline.ErrNotFound).
+func queryOne[T any](ctx context.Context, db *sql.DB, what string, notFound error, query string, scan func(scanner) (T, error), args ...any) (T, error) {
+	v, err := scan(db.QueryRowContext(ctx, query, args...))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		var zero T
+		return zero, notFound
+	case err != nil:
+		var zero T
+		return zero, fmt.Errorf("sqlite: %s: %w", what, err)
+	}
+	return v, nil
+}
