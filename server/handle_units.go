@@ -20,8 +20,15 @@ import (
 
 func (s *server) handleUnits(c echo.Context) error {
 	q := c.QueryParams()
-	if err := checkParams(q, []string{"kind", "bbox"}); err != nil {
+	if err := checkParams(q, []string{"kind", "bbox", "scenario"}); err != nil {
 		return err
+	}
+	scenario := q.Get("scenario")
+	if scenario == frontline.LiveScenario {
+		scenario = ""
+	}
+	if scenario != "" && frontline.CheckScenarioID(scenario) != nil {
+		return frontline.BadParameter("scenario", "scenario must be live or a scenario id (1 to 64 of a-z, 0-9 and -), got %q", scenario)
 	}
 	kind := q.Get("kind")
 	switch kind {
@@ -33,8 +40,8 @@ func (s *server) handleUnits(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.cached(c, frontline.DependsOnUnits, "units?kind="+kind+"&"+shapeKey, func(ctx context.Context) (*encoded, error) {
-		units, err := s.svc.Units(ctx)
+	return s.cached(c, frontline.DependsOnUnits, "units?kind="+kind+"&scenario="+scenario+"&"+shapeKey, func(ctx context.Context) (*encoded, error) {
+		units, _, err := s.svc.UnitsFor(ctx, scenario)
 		if err != nil {
 			return nil, err
 		}

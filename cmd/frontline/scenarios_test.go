@@ -64,6 +64,18 @@ func TestScenarios(t *testing.T) {
 	if !bytes.Equal(get(t, s.url+"/v1/units").body, units) {
 		t.Error("using a scenario changed the stored units")
 	}
+	// The units it computes with: the stored ones, T-001 out, extra-1 in.
+	ids := func(path string) map[string]bool {
+		out := map[string]bool{}
+		for _, f := range get(t, s.url+path).json(t)["features"].([]any) {
+			out[f.(map[string]any)["id"].(string)] = true
+		}
+		return out
+	}
+	liveIDs, scenIDs := ids("/v1/units"), ids("/v1/units?scenario=more-south")
+	if !scenIDs["extra-1"] || scenIDs["T-001"] || len(scenIDs) != len(liveIDs) || !liveIDs["T-001"] {
+		t.Errorf("units under the scenario: %d (extra-1 %t, T-001 %t), live %d", len(scenIDs), scenIDs["extra-1"], scenIDs["T-001"], len(liveIDs))
+	}
 	if live2, _ := summaryStrength(t, get(t, s.url+"/v1/coverage?scenario=live")); live2 != live {
 		t.Errorf("scenario=live: %v, want %v", live2, live)
 	}
@@ -84,6 +96,9 @@ func TestScenarios(t *testing.T) {
 		[]byte(`{"base":"empty","units":[`+extra(100)+`]}`)), 201)
 	if got, _ := summaryStrength(t, get(t, s.url+"/v1/coverage?scenario=alone")); got != 100 {
 		t.Errorf("empty base: troops %v, want 100", got)
+	}
+	if got := ids("/v1/units?scenario=alone"); len(got) != 1 || !got["extra-1"] {
+		t.Errorf("units of the empty-based scenario: %v", got)
 	}
 	rings := get(t, s.url+"/v1/overlays/air-defense?scenario=alone").json(t)["features"].([]any)
 	if len(rings) != 0 {
@@ -110,6 +125,8 @@ func TestScenarios(t *testing.T) {
 		{"/v1/coverage?scenario=Not%20An%20Id", 400},
 		{"/v1/scenarios/nope", 404},
 		{"/v1/overlays/gaps?scenario=nope", 404},
+		{"/v1/units?scenario=nope", 404},
+		{"/v1/units?scenario=Not%20An%20Id", 400},
 	} {
 		want(t, get(t, s.url+tc.path), tc.status)
 	}
