@@ -9,9 +9,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"frontline"
 )
 
 // webDir holds the page's sources, its npm packages and its browser test.
@@ -105,6 +108,30 @@ func checkCaching(t *testing.T, url string, plain response) {
 	}
 }
 
+// The page offers the air-defense systems the service knows a range of.
+func TestWebSystems(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(webDir, "src", "app.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`const SYSTEMS = \[([^\]]*)\];`).FindSubmatch(src)
+	if m == nil {
+		t.Fatal("web/src/app.js has no SYSTEMS list")
+	}
+	var page []string
+	for _, q := range regexp.MustCompile(`'([^']+)'`).FindAllSubmatch(m[1], -1) {
+		page = append(page, string(q[1]))
+	}
+	var known []string
+	for name := range frontline.DefaultRangesKm {
+		known = append(known, name)
+	}
+	sort.Strings(known)
+	if strings.Join(page, ",") != strings.Join(known, ",") {
+		t.Errorf("the page offers %v, the service knows %v", page, known)
+	}
+}
+
 // TestWebBrowser drives the page in headless Chromium (web/test/e2e.mjs).
 // It needs node, Debian's chromium and the page's npm packages
 // (cd web && npm ci); without them it skips. The screenshots go to the
@@ -131,7 +158,8 @@ func TestWebBrowser(t *testing.T) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, filepath.Join("test", "e2e.mjs"), s.url, shot)
 	cmd.Dir = webDir
-	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
+	// The test makes the scenarios it compares through the API.
+	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium, "FRONTLINE_KEY="+s.key)
 	// Chromium outlives a killed node and holds the output pipe open:
 	// without WaitDelay, CombinedOutput would wait for it past the timeout.
 	cmd.WaitDelay = 10 * time.Second

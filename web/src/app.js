@@ -1,7 +1,9 @@
 // The map page of the frontline service: the line, its sectors coloured by
 // coverage, zones, air-defense rings, gaps and units on a country-outline
-// basemap, beside a table of the sectors, with "what if" settings that
-// refetch everything with query parameters. Everything comes from this
+// basemap, beside a table of the sectors and the force totals, with "what
+// if" settings (scenario, posture, required density, sectors, zone) that
+// refetch everything with query parameters, a comparison of two scenarios
+// sector by sector, and recommended sites. Everything comes from this
 // server; the page loads nothing from elsewhere.
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
@@ -23,8 +25,22 @@ const STATUS_COLOR = { ok: '#2e7d32', thin: '#f9a825', gap: '#c62828' };
 const SELECTED = '#0b57d0';
 const KIND_COLOR = { troops: '#37474f', air_defense: '#1565c0', patrol: '#6a1b9a' };
 const KIND_NAME = { troops: 'Troops', air_defense: 'Air defense', patrol: 'Patrol' };
-const DEFAULTS = { sector_km: '25', depth_km: '30', side: 'both' };
-const WHATIF = Object.keys(DEFAULTS);
+// CHANGE_COLOR colours a sector by how the shown scenario compares with
+// the other: a diverging scheme, apart from the status colours.
+const CHANGE_COLOR = { better: '#2166ac', worse: '#b2182b', mixed: '#8e44ad', same: '#9e9e9e' };
+const CHANGE_NAME = { better: 'better', worse: 'worse', mixed: 'mixed', same: 'unchanged' };
+const RECOMMENDED = '#e65100';
+// The air-defense systems with a planning range in the service
+// (frontline.DefaultRangesKm; a test keeps the two lists equal).
+const SYSTEMS = ['buk', 'gepard', 'hawk', 'iris-t-slm', 'nasams', 'patriot', 'samp-t', 'stinger'];
+// The form's fields and their defaults; the address holds those that
+// differ. cut says which of sector_km and sectors applies.
+const DEFAULTS = {
+  scenario: 'live', compare: '', posture: '', required_per_km: '',
+  cut: 'length', sector_km: '25', sectors: '10', depth_km: '30', side: 'both',
+};
+const FIELDS = Object.keys(DEFAULTS);
+const STATUS_RANK = { gap: 0, thin: 1, ok: 2 };
 
 const $ = (id) => document.getElementById(id);
 const nf1 = new Intl.NumberFormat('en', { maximumFractionDigits: 1 });
@@ -39,7 +55,7 @@ function el(tag, attrs = {}, ...children) {
   for (const [k, v] of Object.entries(attrs)) {
     if (v == null || v === false) continue;
     if (k === 'class') e.className = v;
-    else if (k === 'dataset') Object.assign(e.dataset, v);
+    else if (k === 'dataset') for (const [dk, dv] of Object.entries(v)) { if (dv != null) e.dataset[dk] = dv; }
     else e.setAttribute(k, v === true ? '' : v);
   }
   for (const c of children.flat(Infinity)) {
@@ -57,7 +73,12 @@ const state = {
   params: {},
   sectors: [],
   selected: null,
-  drawn: { countries: 0, line: 0, sectors: 0, zones: 0, rings: 0, gaps: 0, units: 0 },
+  // compare: per sector id, how the shown scenario compares (better,
+  // worse, mixed, same), while a comparison is on.
+  compare: null,
+  needs: null,
+  recommendation: null,
+  drawn: { countries: 0, line: 0, sectors: 0, zones: 0, rings: 0, gaps: 0, units: 0, sites: 0 },
 };
 
 // ---- the map -------------------------------------------------------------
@@ -80,7 +101,7 @@ map.fitBounds([[44.5, 30], [52.5, 41]]);
 // its colours matter more than any one symbol.
 const PANES = {
   basemap: 200, labels: 210, zones: 350, rings: 360, adGaps: 370, patrols: 380,
-  units: 385, patrolGaps: 390, halo: 395, line: 400, sectors: 410,
+  units: 385, patrolGaps: 390, halo: 395, line: 400, sectors: 410, sites: 420,
 };
 for (const [name, z] of Object.entries(PANES)) map.createPane(name).style.zIndex = z;
 map.getPane('labels').style.pointerEvents = 'none';
@@ -115,6 +136,7 @@ const groups = {
   adGaps: L.layerGroup(),
   patrolGaps: L.layerGroup(),
   units: L.layerGroup(),
+  sites: L.layerGroup(),
 };
 const halo = L.layerGroup().addTo(map);
 
@@ -127,6 +149,7 @@ const LAYERS = [
   { key: 'adGaps', label: 'No air-defense cover', swatch: 'ad-gap' },
   { key: 'patrolGaps', label: 'Line no patrol sees', swatch: 'patrol-gap' },
   { key: 'units', label: 'Units and patrol routes', swatch: 'units' },
+  { key: 'sites', label: 'Recommended sites', swatch: 'sites' },
 ];
 
 const layerList = $('layer-list');
@@ -266,8 +289,17 @@ function styleOf(p, extra = {}) {
   };
 }
 
+// shownProps is a sector's overlay properties with, while a comparison is
+// on, its colours those of its change instead of its status.
+function shownProps(p) {
+  const change = state.compare?.get(p.id);
+  return change ? { ...p, stroke: CHANGE_COLOR[change], fill: CHANGE_COLOR[change] } : p;
+}
+
 function sectorTooltip(p) {
-  return el('span', {}, el('strong', {}, p.id), ` ${p.status} · ${nf1.format(p.start_km)}–${nf1.format(p.end_km)} km`);
+  const change = state.compare?.get(p.id);
+  return el('span', {}, el('strong', {}, p.id), ` ${p.status} · ${nf1.format(p.start_km)}–${nf1.format(p.end_km)} km`,
+    change ? ` · ${CHANGE_NAME[change]} than ${compareName()}` : '');
 }
 
 // tag marks a sector's path with its id (and the selection) each time
@@ -291,11 +323,12 @@ function drawSectors(sectorsFC, zonesFC) {
   };
   for (const f of sectorsFC.features) {
     const p = f.properties;
+    const q = shownProps(p);
     const layer = L.geoJSON(f, {
       pane: 'sectors',
-      style: styleOf(p, { lineCap: 'butt', className: 'fl-sector' }),
+      style: styleOf(q, { lineCap: 'butt', className: 'fl-sector' }),
     }).getLayers()[0];
-    layer.baseStyle = styleOf(p);
+    layer.baseStyle = styleOf(q);
     layer.bindTooltip(() => sectorTooltip(p), { sticky: true });
     layer.on('click', (e) => {
       L.DomEvent.stopPropagation(e);
@@ -310,7 +343,7 @@ function drawSectors(sectorsFC, zonesFC) {
     const p = f.properties;
     // The overlay's fill is meant to stand alone; under the other layers a
     // lighter one keeps the gaps and rings readable.
-    const style = styleOf(p, { fillOpacity: Math.min(p['fill-opacity'] ?? 0.3, 0.3) * 0.6, weight: 0.8, className: 'fl-zone' });
+    const style = styleOf(shownProps(p), { fillOpacity: Math.min(p['fill-opacity'] ?? 0.3, 0.3) * 0.6, weight: 0.8, className: 'fl-zone' });
     const layer = L.geoJSON(f, { pane: 'zones', style }).getLayers()[0];
     layer.baseStyle = style;
     layer.bindTooltip(() => sectorTooltip(p), { sticky: true });
@@ -382,20 +415,38 @@ function statusBadge(status) {
   return el('span', { class: `badge ${status}` }, status);
 }
 
-function figure(text, status, label) {
-  return el('td', { class: `num fig ${status}`, title: `${label}: ${status}` }, text);
+function figure(text, status, label, delta) {
+  return el('td', { class: `num fig ${status}`, title: `${label}: ${status}` }, text, delta);
 }
 
-function drawTable(report) {
-  const rows = report.sectors.map((s) => el('tr', { dataset: { sector: s.id }, class: `row-${s.status}` },
-    el('th', { scope: 'row' }, el('button', { type: 'button', class: 'sector-button', 'aria-pressed': 'false' }, s.id)),
-    el('td', { class: 'num km' }, `${nf1.format(s.start_km)}–${nf1.format(s.end_km)}`),
-    figure(s.troops.ratio.toFixed(2), s.troops.status, 'troops'),
-    figure(pct(s.air_defense.covered_fraction), s.air_defense.status, 'air defense'),
-    figure(pct(s.patrol.covered_fraction), s.patrol.status, 'patrols'),
-    el('td', {}, statusBadge(s.status)),
-  ));
+// deltaOf shows a change of the shown scenario over the other one: text
+// and an arrow as well as a colour.
+// polarity is 1 where more is better, -1 where less is, 0 where neither.
+function deltaOf(d, format, polarity = 1) {
+  const zero = Math.abs(d) <= 1e-9;
+  const cls = zero ? 'zero' : polarity === 0 ? 'neutral' : d * polarity > 0 ? 'good' : 'bad';
+  const sign = zero ? '±' : d > 0 ? '+' : '−';
+  return el('small', { class: `delta ${cls}` }, `${sign}${format(Math.abs(d))}`);
+}
+const points = (f) => `${nf1.format(f * 100)} pt`;
+
+function drawTable(report, cmp) {
+  const byID = new Map((cmp?.sectors || []).map((c) => [c.id, c]));
+  const rows = report.sectors.map((s) => {
+    const c = byID.get(s.id);
+    const change = state.compare?.get(s.id);
+    return el('tr', { dataset: { sector: s.id, change }, class: `row-${s.status}${change ? ` change-${change}` : ''}` },
+      el('th', { scope: 'row' }, el('button', { type: 'button', class: 'sector-button', 'aria-pressed': 'false' }, s.id)),
+      el('td', { class: 'num km' }, `${nf1.format(s.start_km)}–${nf1.format(s.end_km)}`),
+      figure(s.troops.ratio.toFixed(2), s.troops.status, 'troops', c && deltaOf(c.delta.troops_ratio, (d) => d.toFixed(2))),
+      figure(pct(s.air_defense.covered_fraction), s.air_defense.status, 'air defense', c && deltaOf(c.delta.air_defense_covered_fraction, points)),
+      figure(pct(s.patrol.covered_fraction), s.patrol.status, 'patrols', c && deltaOf(c.delta.patrol_covered_fraction, points)),
+      el('td', {}, c && c.a.status !== c.b.status ? [statusBadge(c.a.status), el('span', { class: 'arrow', 'aria-label': 'to' }, ' → ')] : null, statusBadge(s.status)),
+      change ? el('td', { class: 'change-cell' }, el('span', { class: `change ${change}` }, CHANGE_NAME[change])) : null,
+    );
+  });
   tbody.replaceChildren(...rows);
+  $('change-head').hidden = !cmp;
   $('sector-count').textContent = `(${report.sectors.length})`;
 }
 
@@ -421,10 +472,83 @@ function drawSummary(report) {
   const p = report.params;
   const line = report.line;
   const sides = { both: 'both sides', left: 'left side', right: 'right side' };
-  $('line-info').textContent = `Line version ${line.version}, valid from ${String(line.valid_from).slice(0, 10)}: `
-    + `${nf1.format(line.length_km)} km in sectors of ${nf1.format(p.sector_km || line.length_km / report.sectors.length)} km; `
-    + `zone ${nf1.format(p.depth_km)} km deep, ${sides[p.side] || p.side}`;
+  const cut = p.anchors ? `${report.sectors.length} sectors between anchors`
+    : p.sectors ? `${report.sectors.length} equal sectors of ${nf1.format(line.length_km / report.sectors.length)} km`
+      : `sectors of ${nf1.format(p.sector_km || line.length_km / report.sectors.length)} km`;
+  $('line-info').textContent = `${scenarioName(p.scenario || 'live')}: line version ${line.version}, valid from ${String(line.valid_from).slice(0, 10)}, `
+    + `${nf1.format(line.length_km)} km in ${cut}; zone ${nf1.format(p.depth_km)} km deep, ${sides[p.side] || p.side}; `
+    + `${nf1.format(p.required_per_km)} troops/km required`;
   $('thresholds').textContent = `ok: troops ratio ≥ ${p.troops_ok}, cover ≥ ${pct(p.air_defense_ok)} (air defense), ≥ ${pct(p.patrol_ok)} (patrols); thin: at least half; gap: below`;
+  $('required_per_km').placeholder = String(p.required_per_km);
+  drawForce(report);
+}
+
+// drawForce shows what the scenario fields: troops (and what a rotation
+// needs to keep them there), air-defense units by system, patrols, and the
+// density the troops are measured against.
+function drawForce(report) {
+  const f = report.summary.force;
+  const p = report.params;
+  const systems = Object.entries(f.air_defense || {}).sort(([a], [b]) => a.localeCompare(b));
+  const adTotal = systems.reduce((n, [, k]) => n + k, 0);
+  const posture = postures.find((x) => x.name === state.params.posture && !state.params.required_per_km);
+  $('force-totals').replaceChildren(
+    el('dl', { class: 'figures force-figures' },
+      el('div', {}, el('dt', {}, 'Troops'), el('dd', { id: 'force-troops' }, nf0.format(f.troops),
+        el('small', {}, ` on the line; ${nf0.format(f.troops_with_rotation)} with rotation ×${nf1.format(p.rotation)}`))),
+      el('div', {}, el('dt', {}, 'Air defense'), el('dd', { id: 'force-ad' }, `${nf0.format(adTotal)} active`,
+        el('small', {}, systems.length ? ` (${systems.map(([k, n]) => `${k} ${n}`).join(', ')})` : ''))),
+      el('div', {}, el('dt', {}, 'Patrols'), el('dd', { id: 'force-patrols' }, nf0.format(f.patrols))),
+    ),
+    el('p', { class: 'posture-note muted' },
+      `Measured against ${nf1.format(p.required_per_km)} troops/km`,
+      posture ? ` (posture ${posture.name}: ${posture.source})` : state.params.required_per_km ? ' (set here)' : ' (the default setting)'),
+  );
+}
+
+// drawNeeds shows what the line needs under the same settings: the troops
+// short and the air defense and posts the recommendations place.
+function drawNeeds(req) {
+  const box = $('needs');
+  state.needs = req;
+  if (!req) {
+    box.replaceChildren(el('p', { class: 'muted' }, 'Working out what the line needs…'));
+    return;
+  }
+  const t = req.totals;
+  const ad = req.air_defense, posts = req.patrols;
+  box.replaceChildren(el('p', {}, el('strong', {}, 'Needs: '),
+    `${nf0.format(t.needed)} troops on the line; `,
+    el('span', { id: 'needs-short' }, `${nf0.format(t.shortfall)} short`),
+    ` in the sectors below their need (${nf0.format(t.shortfall_with_rotation)} with rotation); `,
+    el('span', { id: 'needs-ad' }, `${nf0.format(ad.needed)} more ${ad.system}`),
+    ` for ${pct(ad.target)} air-defense cover in every sector${ad.reached ? '' : ' (not every sector can reach it from the own side)'}; `,
+    el('span', { id: 'needs-posts' }, `${nf0.format(posts.needed)} observation posts`),
+    ` for ${pct(posts.target)} of the line watched${posts.reached ? '' : ' (not reached)'}.`));
+}
+
+// drawCompare sums up how the shown scenario compares with the other.
+function drawCompare(cmp) {
+  const panel = $('compare-panel');
+  panel.hidden = !cmp;
+  if (!cmp) return;
+  const a = cmp.a.summary, b = cmp.b.summary;
+  const tally = { better: 0, worse: 0, mixed: 0, same: 0 };
+  for (const c of state.compare.values()) tally[c]++;
+  const row = (label, x, y, format, polarity = 1) => el('tr', {}, el('th', { scope: 'row' }, label), el('td', { class: 'num' }, format(x)), el('td', { class: 'num' }, format(y)),
+    el('td', { class: 'num' }, deltaOf(y - x, (d) => (format === pct ? points(d) : format(d)), polarity)));
+  $('compare-heading').textContent = `${scenarioName(cmp.b.scenario)} against ${scenarioName(cmp.a.scenario)}`;
+  $('compare-summary').replaceChildren(
+    el('p', { class: 'change-tally' }, Object.entries(tally).filter(([, n]) => n).map(([k, n]) => [el('span', { class: `change ${k}` }, `${n} ${CHANGE_NAME[k]}`), ' '])),
+    el('table', { class: 'compare-table' },
+      el('thead', {}, el('tr', {}, el('th', {}, ''), el('th', { class: 'num' }, scenarioName(cmp.a.scenario)), el('th', { class: 'num' }, scenarioName(cmp.b.scenario)), el('th', { class: 'num' }, 'change'))),
+      el('tbody', {},
+        ['ok', 'thin', 'gap'].map((k) => row(`${k} sectors`, a.status[k] || 0, b.status[k] || 0, nf0.format, { ok: 1, thin: 0, gap: -1 }[k])),
+        row('troops', a.force.troops, b.force.troops, nf0.format),
+        row('air defense', a.air_defense_covered_fraction, b.air_defense_covered_fraction, pct),
+        row('patrols', a.patrol_covered_fraction, b.patrol_covered_fraction, pct),
+      )),
+  );
 }
 
 function drawDetail(s) {
@@ -517,45 +641,124 @@ function setMessage(text, kind = '') {
   m.className = `message ${kind}`;
 }
 
+// ---- scenarios, postures and comparison --------------------------------
+
+let postures = [];
+let scenarios = [];
+
+function scenarioName(id) {
+  if (!id || id === 'live') return 'live units';
+  const sc = scenarios.find((x) => x.id === id);
+  return sc?.name && sc.name !== id ? `${sc.name} (${id})` : id;
+}
+const compareName = () => scenarioName(state.params.compare);
+
+// changeOf says how a sector of the shown scenario (b) compares with the
+// other (a): better when its status rose, or, with the same status, when
+// a figure rose and none fell.
+function changeOf(c) {
+  const ra = STATUS_RANK[c.a.status], rb = STATUS_RANK[c.b.status];
+  if (rb !== ra) return rb > ra ? 'better' : 'worse';
+  const ds = [c.delta.troops_ratio, c.delta.air_defense_covered_fraction, c.delta.patrol_covered_fraction];
+  const up = ds.some((d) => d > 1e-9), down = ds.some((d) => d < -1e-9);
+  return up && down ? 'mixed' : up ? 'better' : down ? 'worse' : 'same';
+}
+
+function fillSelect(select, options, keep) {
+  const value = keep ?? select.value;
+  select.replaceChildren(...options.map(([v, text, title]) => el('option', { value: v, title }, text)));
+  // A value the list does not have (a scenario deleted since, or typed
+  // into the address) stays selectable, so that the API says what is
+  // wrong with it.
+  if (value && !options.some(([v]) => v === value)) select.append(el('option', { value }, value));
+  select.value = value;
+}
+
+function fillScenarios(list, keep = {}) {
+  scenarios = list;
+  const opts = scenarios.map((sc) => [sc.id, scenarioName(sc.id), sc.description || '']);
+  fillSelect(form.elements.scenario, [['live', 'live units'], ...opts], keep.scenario);
+  fillSelect(form.elements.compare, [['', 'nothing'], ['live', 'live units'], ...opts], keep.compare);
+}
+
+async function loadLists(keep) {
+  const [ps, ss] = await Promise.allSettled([getJSON('/v1/postures'), getJSON('/v1/scenarios')]);
+  if (ps.status === 'fulfilled') {
+    postures = ps.value.postures;
+    fillSelect(form.elements.posture, [['', 'default setting'],
+      ...postures.map((x) => [x.name, `${x.name} · ${nf1.format(x.required_per_km)}/km`, x.source])], keep?.posture);
+  }
+  if (ss.status === 'fulfilled') fillScenarios(ss.value.scenarios, keep);
+}
+
+// ---- loading -----------------------------------------------------------------
+
 let controller = null;
 let fitted = false;
 
-async function load(params) {
+// apiSettings turns the form's fields into the API's settings.
+function apiSettings(f) {
+  const out = {};
+  if (f.scenario && f.scenario !== 'live') out.scenario = f.scenario;
+  if (f.posture) out.posture = f.posture;
+  if (f.required_per_km) out.required_per_km = f.required_per_km;
+  if (f.cut === 'count') out.sectors = f.sectors;
+  else if (f.cut === 'anchors') out.sectors = 'anchors';
+  else out.sector_km = f.sector_km;
+  out.depth_km = f.depth_km;
+  out.side = f.side;
+  return out;
+}
+
+async function load(fields) {
   controller?.abort();
   controller = new AbortController();
   const { signal } = controller;
-  const qs = new URLSearchParams(params).toString();
+  const settings = apiSettings(fields);
+  const qs = new URLSearchParams(settings).toString();
   const q = (path, extra = '') => `${path}?${qs}${extra}`;
   state.loading = true;
-  state.params = { ...params };
+  state.params = { ...fields };
+  clearRecommendation();
   document.querySelector('.layout').setAttribute('aria-busy', 'true');
   setMessage('Loading…', 'loading');
   try {
     // Unit positions may need a key the page does not have: the rest of
     // the page works without them.
+    const scenario = settings.scenario ? `?scenario=${encodeURIComponent(settings.scenario)}` : '';
     const optional = Promise.allSettled([
       getJSON(q('/v1/overlays/air-defense'), signal),
-      getJSON('/v1/units', signal),
+      getJSON(`/v1/units${scenario}`, signal),
     ]);
+    let comparing = Promise.resolve(null);
+    if (fields.compare) {
+      const cq = new URLSearchParams({ a: fields.compare, b: fields.scenario || 'live' });
+      for (const [k, v] of Object.entries(settings)) if (k !== 'scenario') cq.set(k, v);
+      comparing = getJSON(`/v1/compare?${cq}`, signal);
+    }
     // Zones and gaps are simplified to half a pixel at zoom 9: closer
     // than the page ever needs, and a quarter of the bytes.
-    const [cov, line, sectors, zones, gaps] = await Promise.all([
+    const [cov, line, sectors, zones, gaps, cmp] = await Promise.all([
       getJSON(q('/v1/coverage'), signal),
       getJSON('/v1/frontline', signal),
       getJSON(q('/v1/overlays/sectors'), signal),
       getJSON(q('/v1/overlays/zones', '&zoom=9'), signal),
       getJSON(q('/v1/overlays/gaps', '&zoom=9'), signal),
+      comparing,
     ]);
     const [rings, units] = await optional;
     if (signal.aborted) return;
     report = cov;
+    state.compare = cmp ? new Map(cmp.sectors.map((c) => [c.id, changeOf(c)])) : null;
+    document.body.classList.toggle('comparing', !!cmp);
     drawLine(line);
     drawSectors(sectors, zones);
     drawGaps(gaps);
     drawRings(rings.status === 'fulfilled' ? rings.value : null);
     drawUnits(units.status === 'fulfilled' ? units.value : null);
     drawSummary(cov);
-    drawTable(cov);
+    drawTable(cov, cmp);
+    drawCompare(cmp);
     state.sectors = cov.sectors.map((s) => s.id);
     select(sectorLayers.has(state.selected) ? state.selected : null);
     if (!fitted) {
@@ -566,10 +769,18 @@ async function load(params) {
     const hidden = [rings, units].filter((r) => r.status === 'rejected');
     state.error = null;
     setMessage(hidden.length ? `Units are not shown: ${hidden[0].reason.message}` : '', hidden.length ? 'warning' : '');
+    // What the line needs takes longer (it places air defense and posts):
+    // the rest of the page does not wait for it.
+    drawNeeds(null);
+    getJSON(q('/v1/requirements'), signal).then(drawNeeds, (err) => {
+      if (signal.aborted || err.name === 'AbortError') return;
+      $('needs').replaceChildren(el('p', { class: 'muted' }, `What the line needs could not be worked out: ${err.message}`));
+    });
+    loadLists(state.params);
   } catch (err) {
     if (signal.aborted || err.name === 'AbortError') return;
     state.error = err.message;
-    const none = err.status === 404 ? ' (no line loaded? import one with POST /v1/frontline)' : '';
+    const none = err.status === 404 && !/scenario/.test(err.message) ? ' (no line loaded? import one with POST /v1/frontline)' : '';
     setMessage(`Could not load: ${err.message}${none}`, 'error');
   } finally {
     if (!signal.aborted) {
@@ -581,42 +792,198 @@ async function load(params) {
   }
 }
 
+// ---- recommended sites -------------------------------------------------------
+
+const recForm = $('recommend');
+let recController = null;
+
+function clearRecommendation() {
+  recController?.abort();
+  recController = null;
+  groups.sites.clearLayers();
+  state.recommendation = null;
+  state.drawn.sites = 0;
+  $('rec-result').replaceChildren();
+}
+
+function siteLabel(f, i) {
+  const p = f.properties;
+  const gain = p.gain_km2 != null ? `+${nf0.format(p.gain_km2)} km²` : `+${nf1.format(p.gain_km)} km of line`;
+  return `${i + 1}. ${p.system || 'post'}: ${gain}, ${pct(p.covered_fraction)} after`;
+}
+
+function drawSites(kind, sites) {
+  groups.sites.clearLayers();
+  sites.forEach((f, i) => {
+    const [lon, lat] = f.geometry.coordinates;
+    const p = f.properties;
+    const reach = kind === 'air-defense' ? p.range_km : p.observe_km;
+    if (reach) {
+      groups.sites.addLayer(L.circle([lat, lon], {
+        radius: reach * 1000, pane: 'rings', interactive: false,
+        color: RECOMMENDED, weight: 1.5, dashArray: '6 4', fillColor: RECOMMENDED, fillOpacity: 0.08, className: 'fl-site-ring',
+      }));
+    }
+    groups.sites.addLayer(L.marker([lat, lon], {
+      pane: 'sites', title: siteLabel(f, i), alt: siteLabel(f, i),
+      icon: L.divIcon({ className: 'fl-site', html: el('span', {}, String(i + 1)), iconSize: [22, 22], iconAnchor: [11, 11] }),
+    }).bindTooltip(siteLabel(f, i)));
+  });
+  state.drawn.sites = sites.length;
+}
+
+async function recommend() {
+  recController?.abort();
+  recController = new AbortController();
+  const { signal } = recController;
+  const e = recForm.elements;
+  const kind = e.kind.value;
+  const target = String(e.target.value).trim();
+  const params = new URLSearchParams(apiSettings(state.params));
+  if (kind === 'air-defense') {
+    params.set('system', e.system.value);
+    if (target) params.set('target', target);
+    else params.set('count', e.count.value);
+  } else {
+    params.set('target', target || '0.9');
+  }
+  const path = `/v1/recommend/${kind}?${params}`;
+  const box = $('rec-result');
+  const what = kind === 'air-defense' ? `${e.system.value} sites` : 'observation posts';
+  box.replaceChildren(el('p', { class: 'muted' }, `Working out the ${what}…`));
+  recForm.setAttribute('aria-busy', 'true');
+  try {
+    const rec = await getJSON(path, signal);
+    if (signal.aborted) return;
+    const sites = rec.sites.features;
+    state.recommendation = { kind, path, sites: sites.length, target_reached: rec.target_reached ?? null, summary: rec.report.summary };
+    drawSites(kind, sites);
+    const before = report.summary, after = rec.report.summary;
+    const cover = kind === 'air-defense' ? 'air_defense_covered_fraction' : 'patrol_covered_fraction';
+    box.replaceChildren(
+      el('p', {},
+        el('strong', {}, `${sites.length} ${what}`),
+        `: ${kind === 'air-defense' ? 'air-defense cover' : 'line watched'} ${pct(before[cover])} → ${pct(after[cover])}; `,
+        `gap sectors ${before.status.gap || 0} → ${after.status.gap || 0}`,
+        rec.target_reached == null ? '' : rec.target_reached ? '; every sector reaches the target' : '; not every sector reaches the target (sites stand on the own side)'),
+      el('ol', { class: 'sites' }, sites.map((f, i) => el('li', {},
+        el('button', { type: 'button', class: 'link', dataset: { site: String(i) } }, siteLabel(f, i).replace(/^\d+\. /, ''))))),
+      el('p', { class: 'muted' }, 'To keep them as a scenario, send ', el('a', { href: path, target: '_blank', rel: 'noopener' }, 'the same request'),
+        ' with save_as=ID and a write key.'),
+    );
+    box.querySelectorAll('button[data-site]').forEach((b) => b.addEventListener('click', () => {
+      const [lon, lat] = sites[Number(b.dataset.site)].geometry.coordinates;
+      map.setView([lat, lon], Math.max(map.getZoom(), 9), { animate: false });
+    }));
+  } catch (err) {
+    if (signal.aborted || err.name === 'AbortError') return;
+    state.recommendation = { error: err.message };
+    box.replaceChildren(el('p', { class: 'message error' }, `Could not recommend: ${err.message}`));
+  } finally {
+    recForm.removeAttribute('aria-busy');
+  }
+}
+
+fillSelect(recForm.elements.system, SYSTEMS.map((x) => [x, x]), 'nasams');
+function showRecFields() {
+  const ad = recForm.elements.kind.value === 'air-defense';
+  for (const label of recForm.querySelectorAll('.rec-ad')) {
+    label.hidden = !ad;
+    label.querySelector('input, select').disabled = !ad;
+  }
+}
+recForm.elements.kind.addEventListener('change', showRecFields);
+showRecFields();
+recForm.addEventListener('submit', (e) => {
+  e.preventDefault();
+  if (recForm.reportValidity()) recommend();
+});
+$('rec-clear').addEventListener('click', clearRecommendation);
+
 // ---- what if -----------------------------------------------------------------
 
 const form = $('whatif');
 
-function formParams() {
+function formFields() {
   const out = {};
-  for (const k of WHATIF) out[k] = String(form.elements[k].value).trim() || DEFAULTS[k];
+  for (const k of FIELDS) out[k] = String(form.elements[k].value).trim();
+  for (const k of ['sector_km', 'sectors', 'depth_km', 'side', 'cut', 'scenario']) out[k] ||= DEFAULTS[k];
   return out;
+}
+
+// showCut shows the input the sector cut needs; the other one is disabled
+// so that it neither counts nor blocks the form.
+function showCut() {
+  const cut = form.elements.cut.value;
+  for (const [cls, on] of [['cut-length', cut === 'length'], ['cut-count', cut === 'count']]) {
+    const label = form.querySelector(`.${cls}`);
+    label.hidden = !on;
+    label.querySelector('input').disabled = !on;
+  }
 }
 
 // setURL keeps the settings and the selection in the address, so that a
 // view can be reloaded or shared.
 function setURL() {
+  const f = state.params;
   const u = new URLSearchParams();
-  for (const [k, v] of Object.entries(state.params)) if (v !== DEFAULTS[k]) u.set(k, v);
+  for (const k of ['scenario', 'compare', 'posture', 'required_per_km']) if (f[k] && f[k] !== DEFAULTS[k]) u.set(k, f[k]);
+  if (f.cut === 'count') u.set('sectors', f.sectors);
+  else if (f.cut === 'anchors') u.set('sectors', 'anchors');
+  else if (f.sector_km && f.sector_km !== DEFAULTS.sector_km) u.set('sector_km', f.sector_km);
+  for (const k of ['depth_km', 'side']) if (f[k] && f[k] !== DEFAULTS[k]) u.set(k, f[k]);
   if (state.selected) u.set('sector', state.selected);
   const s = u.toString();
   history.replaceState(null, '', s ? `?${s}` : location.pathname);
 }
 
+// fromURL is the form's fields as the address gives them.
+function fromURL(u) {
+  const f = { ...DEFAULTS };
+  for (const k of ['scenario', 'compare', 'posture', 'required_per_km', 'sector_km', 'depth_km', 'side']) if (u.has(k)) f[k] = u.get(k);
+  const sectors = u.get('sectors');
+  if (sectors === 'anchors') f.cut = 'anchors';
+  else if (sectors) {
+    f.cut = 'count';
+    f.sectors = sectors;
+  }
+  return f;
+}
+
+function setForm(f) {
+  for (const k of FIELDS) form.elements[k].value = f[k];
+  // A select keeps its value only if it has that option.
+  for (const k of ['scenario', 'compare', 'posture']) if (form.elements[k].value !== f[k]) fillSelect(form.elements[k], [...form.elements[k].options].map((o) => [o.value, o.text, o.title]), f[k]);
+  showCut();
+}
+
 form.addEventListener('submit', (e) => {
   e.preventDefault();
   if (!form.reportValidity()) return;
-  load(formParams());
+  load(formFields());
 });
-for (const k of WHATIF) form.elements[k].addEventListener('change', () => form.requestSubmit());
+for (const k of FIELDS) {
+  form.elements[k].addEventListener('change', () => {
+    if (k === 'cut') showCut();
+    // A posture sets the density unless one is typed: choosing one
+    // clears the typed one.
+    if (k === 'posture') form.elements.required_per_km.value = '';
+    form.requestSubmit();
+  });
+}
 $('defaults').addEventListener('click', () => {
-  for (const k of WHATIF) form.elements[k].value = DEFAULTS[k];
+  setForm(DEFAULTS);
   form.requestSubmit();
 });
 
 const initial = new URLSearchParams(location.search);
-for (const k of WHATIF) if (initial.has(k)) form.elements[k].value = initial.get(k);
 state.selected = initial.get('sector');
+const start = fromURL(initial);
 
-window.frontline = { state, map, select, load: () => load(formParams()) };
-load(formParams()).then(() => {
+window.frontline = { state, map, select, load: () => load(formFields()) };
+loadLists(start).then(() => {
+  setForm(start);
+  return load(formFields());
+}).then(() => {
   if (state.selected) select(state.selected, { zoom: true, scroll: true });
 });

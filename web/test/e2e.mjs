@@ -34,10 +34,35 @@ function check(cond, what, got) {
   return cond;
 }
 
-async function coverage(query = '') {
-  const res = await fetch(`${url}/v1/coverage${query}`);
-  if (!res.ok) throw new Error(`GET /v1/coverage${query}: ${res.status}`);
-  return res.json();
+async function api(path, init = {}) {
+  const res = await fetch(`${url}${path}`, init);
+  if (!res.ok) throw new Error(`${init.method || 'GET'} ${path}: ${res.status} ${await res.text()}`);
+  return res.status === 204 ? null : res.json();
+}
+const coverage = (query = '') => api(`/v1/coverage${query}`);
+
+// The scenarios the page is tried with, made through the API with a write
+// key: recommended air defense added, and the live units less twenty
+// troop units.
+const key = process.env.FRONTLINE_KEY;
+if (!key) {
+  console.error('FRONTLINE_KEY must hold an API key with role write (the scenarios the test compares are made with it)');
+  process.exit(2);
+}
+const auth = { Authorization: `Bearer ${key}` };
+async function makeScenarios() {
+  for (const id of ['e2e-ad', 'e2e-thin']) {
+    const res = await fetch(`${url}/v1/scenarios/${id}`, { method: 'DELETE', headers: auth });
+    if (res.status !== 204 && res.status !== 404) throw new Error(`DELETE /v1/scenarios/${id}: ${res.status}`);
+  }
+  await api('/v1/recommend/air-defense?system=nasams&count=4&save_as=e2e-ad', { headers: auth });
+  const troops = (await api('/v1/units?kind=troops')).features.slice(0, 20).map((f) => f.id);
+  await api('/v1/scenarios', {
+    method: 'POST',
+    headers: { ...auth, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ id: 'e2e-thin', name: 'Fewer troops', base: 'live', remove: troops }),
+  });
+  return troops;
 }
 
 const userDataDir = mkdtempSync(join(tmpdir(), 'frontline-e2e-'));
@@ -206,6 +231,147 @@ try {
   const refused = (e) => /status of 400/.test(e);
   check(errors.filter((e) => !refused(e)).length === 0, 'no errors in the console', errors);
   errors.length = 0;
+
+  // ---- options: scenarios, postures, comparison, recommendations ----
+  const removed = await makeScenarios();
+  const nf0 = new Intl.NumberFormat('en', { maximumFractionDigits: 0 });
+  const nf1 = new Intl.NumberFormat('en', { maximumFractionDigits: 1 });
+  const pct = (f) => `${nf1.format(f * 100)} %`;
+  const settle = async (before) => {
+    await page.waitForFunction((l) => window.frontline.state.loads > l && !window.frontline.state.loading, before);
+  };
+  const loadsNow = () => page.evaluate(() => window.frontline.state.loads);
+  // The form's fields by their ids: a select's accessible name holds
+  // its chosen option as well as its label.
+  const field = { Scenario: '#scenario', 'Compare with': '#compare', Posture: '#posture', Required: '#required_per_km', Sectors: '#cut', 'Number of sectors': '#sectors' };
+  const change = async (label, value) => {
+    const before = await loadsNow();
+    await page.locator(field[label]).selectOption(value);
+    await settle(before);
+  };
+  const typeIn = async (label, value) => {
+    const before = await loadsNow();
+    await page.locator(field[label]).fill(value);
+    await page.locator(field[label]).press('Enter');
+    await settle(before);
+  };
+  const rowIDs = () => rows.evaluateAll((rs) => rs.map((r) => r.dataset.sector));
+
+  await page.goto(url + '/');
+  await page.waitForFunction(() => window.frontline?.state.ready && !window.frontline.state.loading);
+  const live = await coverage();
+  const liveUnits = await page.evaluate(() => window.frontline.state.drawn.units);
+
+  // The force panel: the totals of the report, and what the line needs.
+  const forceText = await page.locator('#force-totals').innerText();
+  check(forceText.includes(nf0.format(live.summary.force.troops)) && forceText.includes(nf0.format(live.summary.force.troops_with_rotation)),
+    'the force panel shows the troops and the troops with rotation', forceText);
+  check(forceText.includes(`nasams ${live.summary.force.air_defense.nasams}`) && forceText.includes(nf0.format(live.summary.force.patrols)),
+    'and the air defense by system', forceText);
+  const req = await api('/v1/requirements');
+  await page.waitForFunction(() => window.frontline.state.needs != null);
+  const needs = await page.locator('#needs').innerText();
+  check(needs.includes(`${nf0.format(req.totals.shortfall)} short`) && needs.includes(`${nf0.format(req.totals.shortfall_with_rotation)} with rotation`)
+    && needs.includes(`${req.air_defense.needed} more nasams`) && needs.includes(`${req.patrols.needed} observation posts`),
+  'the needs are those of /v1/requirements', needs);
+
+  // The scenarios are offered; one of them is shown with its own units.
+  const offered = await page.locator('#scenario option').evaluateAll((os) => os.map((o) => o.value));
+  check(['live', 'e2e-ad', 'e2e-thin'].every((v) => offered.includes(v)), 'the scenarios are offered', offered);
+  await change('Scenario', 'e2e-thin');
+  const thin = await coverage('?scenario=e2e-thin');
+  check((await page.locator('#force-troops').innerText()).includes(nf0.format(thin.summary.force.troops)) && thin.summary.force.troops < live.summary.force.troops,
+    `the scenario's troops are shown (${thin.summary.force.troops})`, await page.locator('#force-troops').innerText());
+  check(await page.evaluate(() => window.frontline.state.drawn.units) === liveUnits - removed.length,
+    `the map draws the scenario's units (${liveUnits} less ${removed.length})`, await page.evaluate(() => window.frontline.state.drawn.units));
+  check(new URL(page.url()).searchParams.get('scenario') === 'e2e-thin', 'the address names the scenario', page.url());
+  check(/Fewer troops \(e2e-thin\)/.test(await page.locator('#line-info').innerText()), 'the header names the scenario', await page.locator('#line-info').innerText());
+
+  // Compared with the live units: every row and sector path says how it
+  // changed, as /v1/compare has it.
+  await change('Compare with', 'live');
+  const cmp = await api('/v1/compare?a=live&b=e2e-thin');
+  const rank = { gap: 0, thin: 1, ok: 2 };
+  const expectChange = (c) => {
+    if (c.a.status !== c.b.status) return rank[c.b.status] > rank[c.a.status] ? 'better' : 'worse';
+    const ds = [c.delta.troops_ratio, c.delta.air_defense_covered_fraction, c.delta.patrol_covered_fraction];
+    const up = ds.some((d) => d > 1e-9), down = ds.some((d) => d < -1e-9);
+    return up && down ? 'mixed' : up ? 'better' : down ? 'worse' : 'same';
+  };
+  const wantChanges = cmp.sectors.map(expectChange);
+  const gotChanges = await rows.evaluateAll((rs) => rs.map((r) => r.dataset.change));
+  check(JSON.stringify(gotChanges) === JSON.stringify(wantChanges), 'each row shows its change, as /v1/compare has it', gotChanges.slice(0, 8));
+  check(wantChanges.includes('worse') && wantChanges.includes('same'), 'fewer troops make some sectors worse and leave others', [...new Set(wantChanges)]);
+  const colour = { better: '#2166ac', worse: '#b2182b', mixed: '#8e44ad', same: '#9e9e9e' };
+  const pathColours = await page.locator('path.fl-sector[data-sector]').evaluateAll((ps) => Object.fromEntries(ps.map((p) => [p.dataset.sector, p.getAttribute('stroke')])));
+  check(cmp.sectors.every((c, i) => pathColours[c.id] === colour[wantChanges[i]]), 'each sector on the map has the colour of its change', Object.values(pathColours).slice(0, 5));
+  const worse = cmp.sectors.findIndex((c, i) => wantChanges[i] === 'worse' && c.delta.troops_ratio < 0);
+  const worseRow = await rows.nth(worse).innerText();
+  check(worseRow.includes(`−${Math.abs(cmp.sectors[worse].delta.troops_ratio).toFixed(2)}`), 'a worse row shows the fall of its troop ratio', worseRow);
+  const cmpText = await page.locator('#compare-panel').innerText();
+  check(await page.locator('#compare-panel').isVisible() && cmpText.includes(nf0.format(cmp.a.summary.force.troops)) && cmpText.includes(nf0.format(cmp.b.summary.force.troops)),
+    'the comparison panel shows both totals', cmpText);
+  check(new URL(page.url()).searchParams.get('compare') === 'live', 'the address keeps the comparison', page.url());
+  await page.screenshot({ path: shot.replace(/(\.png)?$/, '-compare.png') });
+
+  // The recommended air defense against the live units: better sectors.
+  await change('Scenario', 'e2e-ad');
+  const cmpAD = await api('/v1/compare?a=live&b=e2e-ad');
+  const adChanges = await rows.evaluateAll((rs) => rs.map((r) => r.dataset.change));
+  check(JSON.stringify(adChanges) === JSON.stringify(cmpAD.sectors.map(expectChange)) && adChanges.includes('better') && !adChanges.includes('worse'),
+    'added air defense makes sectors better and none worse', [...new Set(adChanges)]);
+
+  // Back to the live units, no comparison; a posture sets the density.
+  await change('Compare with', '');
+  check(await page.locator('#compare-panel').isHidden() && await count('#sector-table tbody tr[data-change]') === 0, 'without a comparison, the rows lose their changes');
+  await change('Scenario', 'live');
+  await change('Posture', 'separation');
+  const sep = await coverage('?posture=separation');
+  check(sep.params.required_per_km === 15, 'the separation posture is 15 troops/km', sep.params.required_per_km);
+  check((await page.locator('#line-info').innerText()).includes('15 troops/km required'), 'the header shows the posture\'s density', await page.locator('#line-info').innerText());
+  check((await rows.nth(k).innerText()).includes(sep.sectors[k].troops.ratio.toFixed(2)), 'the rows show the troop ratios of the posture', await rows.nth(k).innerText());
+  check((await page.locator('#force-totals').innerText()).includes('UNDOF'), 'the force panel cites the posture\'s source', await page.locator('#force-totals').innerText());
+  check(new URL(page.url()).searchParams.get('posture') === 'separation', 'the address keeps the posture', page.url());
+  await typeIn('Required', '60');
+  const r60 = await coverage('?posture=separation&required_per_km=60');
+  check((await rows.nth(k).innerText()).includes(r60.sectors[k].troops.ratio.toFixed(2)) && (await page.locator('#line-info').innerText()).includes('60 troops/km'),
+    'a typed density wins over the posture', await rows.nth(k).innerText());
+  check(new URL(page.url()).searchParams.get('required_per_km') === '60', 'the address keeps it', page.url());
+  await change('Posture', '');
+
+  // Sectors: a number of equal sectors, then between the anchors.
+  await change('Sectors', 'count');
+  await typeIn('Number of sectors', '12');
+  check(await rows.count() === 12, '12 equal sectors give 12 rows', await rows.count());
+  check(new URL(page.url()).searchParams.get('sectors') === '12', 'the address says sectors=12', page.url());
+  await change('Sectors', 'anchors');
+  const anchored = await coverage('?sectors=anchors');
+  check(JSON.stringify(await rowIDs()) === JSON.stringify(anchored.sectors.map((x) => x.id)), `sectors between the anchors: ${anchored.sectors.length} rows, named after them`, (await rowIDs()).slice(0, 3));
+  check(new URL(page.url()).searchParams.get('sectors') === 'anchors', 'the address says sectors=anchors', page.url());
+  await change('Sectors', 'length');
+
+  // Recommended sites: drawn, numbered, with the cover they bring.
+  await page.locator('#recommend-panel > summary').click();
+  await page.locator('#rec-kind').selectOption('air-defense');
+  await page.locator('#rec-system').selectOption('nasams');
+  await page.locator('#rec-count').fill('3');
+  await page.getByRole('button', { name: 'Recommend', exact: true }).click();
+  await page.waitForFunction(() => window.frontline.state.recommendation?.sites >= 0 || window.frontline.state.recommendation?.error);
+  const rec = await api('/v1/recommend/air-defense?system=nasams&count=3&sector_km=25&depth_km=30&side=both');
+  const recText = await page.locator('#rec-result').innerText();
+  check(await count('.fl-site') === 3 && await count('path.fl-site-ring') === 3, 'three recommended sites are drawn, with their ranges', await count('.fl-site'));
+  check(recText.includes(`${pct(live.summary.air_defense_covered_fraction)} → ${pct(rec.report.summary.air_defense_covered_fraction)}`),
+    'the result gives the air-defense cover before and after, as the API does', recText);
+  check(recText.includes(`+${nf0.format(rec.sites.features[0].properties.gain_km2)} km²`), 'and each site\'s gain', recText);
+  await page.locator('#rec-kind').selectOption('patrols');
+  check(await page.locator('#rec-system').isHidden(), 'observation posts need no system');
+  await page.getByRole('button', { name: 'Recommend', exact: true }).click();
+  const posts = await api('/v1/recommend/patrols?target=0.9&sector_km=25&depth_km=30&side=both');
+  await page.waitForFunction((n) => window.frontline.state.recommendation?.sites === n && document.querySelectorAll('.fl-site').length === n, posts.sites.features.length);
+  check(await count('.fl-site') === posts.sites.features.length, `the ${posts.sites.features.length} observation posts for 90 % are drawn`, await count('.fl-site'));
+  await page.getByRole('button', { name: 'Clear', exact: true }).click();
+  check(await count('.fl-site') === 0, 'Clear removes the recommended sites');
+  check(errors.length === 0, 'no errors in the console with the options', errors);
 
   // Back to the defaults, a sector selected, the whole line in view, for
   // the screenshot.
