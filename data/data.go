@@ -13,7 +13,7 @@ package data
 
 import "embed"
 
-//go:embed line.geojson units.geojson anchors.geojson
+//go:embed line.geojson units.geojson anchors.geojson territory.geojson
 var files embed.FS
 
 // Line returns the default line: a GeoJSON FeatureCollection of one
@@ -28,6 +28,12 @@ func Units() []byte { return read("units.geojson") }
 // coordinates) for sectors between anchors: a GeoJSON FeatureCollection
 // of Points named by properties.name.
 func Anchors() []byte { return read("anchors.geojson") }
+
+// Territory returns the reference territory lines of contact are derived
+// against: Ukraine's outer boundary and sea coast, and its land border with
+// Russia (OpenStreetMap, ODbL), as a GeoJSON FeatureCollection of features
+// with role "boundary" or "border".
+func Territory() []byte { return read("territory.geojson") }
 
 func read(name string) []byte {
 	b, err := files.ReadFile(name)
