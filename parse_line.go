@@ -60,7 +60,17 @@ func lineFromObject(o *rawObject, at Location) (*LineInput, error) {
 	if err != nil {
 		return nil, err
 	}
-	in.Parts = parts
+	l, err := validLine(parts, at)
+	if err != nil {
+		return nil, err
+	}
+	in.Parts, in.Line = parts, l
+	return in, nil
+}
+
+// validLine checks a line's parts as every line is checked, derived ones
+// too, and prepares it for computation.
+func validLine(parts [][]Position, at Location) (*geo.Line, error) {
 	pts := make([][]orb.Point, len(parts))
 	for i, part := range parts {
 		pts[i] = make([]orb.Point, len(part))
@@ -91,8 +101,7 @@ func lineFromObject(o *rawObject, at Location) (*LineInput, error) {
 		return nil, invalid(CodeSelfIntersection, at, "the edge from vertex %d to %d of part %d meets the edge from vertex %d to %d of part %d and %s",
 			c.EdgeB, c.EdgeB+1, c.PartB, c.EdgeA, c.EdgeA+1, c.PartA, how)
 	}
-	in.Line = l
-	return in, nil
+	return l, nil
 }
 
 func (in *LineInput) readProperties(at Location) error {

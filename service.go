@@ -38,6 +38,7 @@ type Service struct {
 	anchors   []geo.Anchor
 	scenRev   uint64               // bumped by scenario writes
 	scenarios map[string]*Scenario // read since the last scenario write
+	territory *Territory           // the reference territory, once read
 	ancOK     bool
 	authCache sync.Map      // key id -> authEntry
 	compute   chan struct{} // bounds computations running at once
@@ -70,7 +71,11 @@ type Options struct {
 	// MaxComputations bounds the zone computations running at once
 	// (default 2, the machine's cores); more wait their turn.
 	MaxComputations int
-	Now             func() time.Time
+	// Territory is the built-in reference territory lines of contact are
+	// derived against (a GeoJSON FeatureCollection, see ParseTerritory),
+	// used while none is stored.
+	Territory []byte
+	Now       func() time.Time
 	// Hooks observe the service (metrics); any may be nil.
 	Hooks Hooks
 }

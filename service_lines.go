@@ -79,20 +79,27 @@ func (s *Service) ImportLines(ctx context.Context, ins []*LineInput, opt ImportO
 // same valid_from: which of them holds from then would be a guess. The
 // same line given twice is one version, and no conflict.
 func sameValidFrom(ins []*LineInput) error {
-	first := make(map[time.Time]int, len(ins))
-	for i, in := range ins {
-		if in.ValidFrom.IsZero() {
+	return ambiguousValidFrom(len(ins), "lines", func(i int) (time.Time, string) { return ins[i].ValidFrom, ins[i].ContentHash() })
+}
+
+// ambiguousValidFrom refuses n inputs of which two with the same
+// valid_from (dated(i), zero: none) have different content hashes.
+func ambiguousValidFrom(n int, what string, dated func(i int) (time.Time, string)) error {
+	first := make(map[time.Time]int, n)
+	for i := 0; i < n; i++ {
+		at, hash := dated(i)
+		if at.IsZero() {
 			continue
 		}
-		j, seen := first[in.ValidFrom]
+		j, seen := first[at]
 		if !seen {
-			first[in.ValidFrom] = i
+			first[at] = i
 			continue
 		}
-		if ins[j].ContentHash() != in.ContentHash() {
+		if _, other := dated(j); other != hash {
 			return invalid(CodeAmbiguousValidFrom, Location{Feature: i, Part: -1, Vertex: -1, Field: "properties.valid_from"},
-				"features %d and %d are different lines with the same valid_from %s: which one holds from then is ambiguous; give each its own time",
-				j, i, in.ValidFrom.Format(time.RFC3339Nano))
+				"features %d and %d are different %s with the same valid_from %s: which one holds from then is ambiguous; give each its own time",
+				j, i, what, at.Format(time.RFC3339Nano))
 		}
 	}
 	return nil

@@ -7,8 +7,8 @@ import (
 	"frontline/geo"
 )
 
-// Store keeps line versions, units, scenarios, anchors, API keys and the
-// audit log.
+// Store keeps line versions, area versions, the reference territory,
+// units, scenarios, anchors, API keys and the audit log.
 // Every method that writes is atomic: it stores all it was given or
 // nothing, and in the same transaction an audit entry saying who
 // (ActorFrom(ctx)), when and what. Implementations return errors wrapping
@@ -37,6 +37,28 @@ type Store interface {
 	// fails with ErrNotFound and changes nothing.
 	Withdraw(ctx context.Context, w Withdrawal) error
 
+	// AddAreas stores area versions and the lines derived from them, all
+	// or nothing, in one audited transaction (action "area.import"),
+	// numbering the areas in the order given after the existing ones. An
+	// area whose hash and valid_from equal a stored version's is not
+	// stored again: its result is that version with Created false. Each
+	// derived line (if not nil) gets properties["derived_from"] = its
+	// area's version and is then stored as AddLines would (idempotent by
+	// hash and valid_from; a zero valid_from takes the area's). Areas
+	// without valid_from are valid from importedAt. Both results have one
+	// entry per item (a LineResult with a nil Line where the item had no
+	// line).
+	AddAreas(ctx context.Context, items []DerivedLine, importedAt time.Time) ([]AreaResult, []LineResult, error)
+	// Areas lists every area version, without geometry, by version number.
+	Areas(ctx context.Context) ([]*AreaVersion, error)
+	// Area returns one area version with its geometry.
+	Area(ctx context.Context, version int) (*AreaVersion, error)
+	// Territory returns the stored reference territory (a GeoJSON
+	// FeatureCollection), or nil if none was stored.
+	Territory(ctx context.Context) ([]byte, error)
+	// SetTerritory stores the reference territory (audited
+	// "territory.put"); nil deletes it (audited "territory.delete").
+	SetTerritory(ctx context.Context, fc []byte) error
 	// Units returns every unit, by id.
 	Units(ctx context.Context) ([]*Unit, error)
 	// Unit returns one unit.

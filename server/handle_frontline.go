@@ -88,7 +88,14 @@ type importResult struct {
 	Imported  int                      `json:"imported"`
 	Unchanged int                      `json:"unchanged"`
 	Versions  []*frontline.LineVersion `json:"versions"`
+	// Warnings point out what was stored but looks wrong.
+	Warnings []string `json:"warnings,omitempty"`
 }
+
+// alongBoundaryWarning is the share of a posted line along the reference
+// territory's border and coast from which the answer warns that it looks
+// like an area's outline.
+const alongBoundaryWarning = 0.5
 
 // importParams are the checks a line import takes.
 var importParams = []string{"force", "max_length_change"}
@@ -139,6 +146,20 @@ func (s *server) importLines(c echo.Context, parse func([]byte) ([]*frontline.Li
 			out.Imported++
 		} else {
 			out.Unchanged++
+		}
+	}
+	for i, in := range ins {
+		if !res[i].Created || in.Line == nil {
+			continue
+		}
+		if f, ok := s.svc.AlongBoundary(c.Request().Context(), in.Line); ok && f >= alongBoundaryWarning {
+			what := "this line"
+			if len(ins) > 1 {
+				what = fmt.Sprintf("feature %d", i)
+			}
+			out.Warnings = append(out.Warnings, fmt.Sprintf("%.0f %% of %s (version %d, %.0f km) runs along the reference territory's border or coast: "+
+				"if it is the outline of an area held by the other side, post the polygon to /v1/areas instead, which derives the line of contact from it",
+				f*100, what, res[i].Line.Version, res[i].Line.LengthKm))
 		}
 	}
 	status := http.StatusOK

@@ -58,6 +58,16 @@ func (emptyStore) PutScenario(context.Context, *frontline.Scenario, time.Time) (
 }
 func (emptyStore) DeleteScenario(context.Context, string) error { return frontline.ErrNotFound }
 
+func (emptyStore) AddAreas(context.Context, []frontline.DerivedLine, time.Time) ([]frontline.AreaResult, []frontline.LineResult, error) {
+	return nil, nil, nil
+}
+func (emptyStore) Areas(context.Context) ([]*frontline.AreaVersion, error) { return nil, nil }
+func (emptyStore) Area(context.Context, int) (*frontline.AreaVersion, error) {
+	return nil, frontline.ErrNotFound
+}
+func (emptyStore) Territory(context.Context) ([]byte, error)  { return nil, nil }
+func (emptyStore) SetTerritory(context.Context, []byte) error { return nil }
+
 // Every route the router serves is described in openapi.json, and every
 // path there is served.
 func TestOpenAPICoversEveryRoute(t *testing.T) {

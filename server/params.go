@@ -111,6 +111,7 @@ var (
 // Content-Type is read as the route's first type.
 var bodyTypes = map[string][]string{
 	"/v1/frontline/bulk": bulkBodies,
+	"/v1/areas/bulk":     bulkBodies,
 	"/v1/units/bulk":     unitsBodies,
 }
 

@@ -23,6 +23,7 @@ const usage = `frontline: how well a front line is covered by troops, air defens
 Usage:
   frontline serve    [--addr HOST:PORT] [--db FILE] [--empty]   run the HTTP service
   frontline import   [--db FILE] PATH...                         import line versions (files or folders)
+  frontline import-areas [--db FILE] PATH...                     import areas held by the other side and derive their lines
   frontline units    [--db FILE] [--replace] FILE                import units (GeoJSON or .csv)
   frontline coverage [--db FILE] [--format json|csv] [settings]  print the coverage report
   frontline keys     create|list|revoke --db FILE ...            manage API keys
@@ -67,6 +68,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runServe(ctx, rest, stdout, stderr)
 	case "import":
 		return runImport(ctx, rest, stdout, stderr)
+	case "import-areas":
+		return runImportAreas(ctx, rest, stdout, stderr)
 	case "units":
 		return runUnits(ctx, rest, stdout, stderr)
 	case "coverage":

@@ -109,6 +109,9 @@ func openServiceWith(ctx context.Context, path string, opt frontline.Options) (*
 	if err != nil {
 		return nil, nil, err
 	}
+	if opt.Territory == nil {
+		opt.Territory = data.Territory()
+	}
 	svc, err := frontline.NewService(ctx, db, opt)
 	if err != nil {
 		db.Close()

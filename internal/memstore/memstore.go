@@ -60,6 +60,9 @@ type Store struct {
 	keys      map[string]*frontline.APIKey
 	defaults  *frontline.Params
 	audit     []*frontline.AuditEntry // oldest first
+
+	areas     []*frontline.AreaVersion // by version, with Coords and Properties
+	territory []byte                   // the reference territory; nil: none stored
 }
 
 // line is a stored version. The version number is its index in lines
@@ -157,47 +160,10 @@ func (s *Store) AddLines(ctx context.Context, ins []*frontline.LineInput, import
 	// changed, only appended to.
 	all := append([]*line(nil), s.lines...)
 	for i, in := range ins {
-		switch {
-		case in == nil:
-			return nil, invalid("add lines: line %d: nil line", i)
-		case in.Line == nil:
-			return nil, invalid("add lines: line %d: no validated line (LineInput.Line is nil)", i)
-		case len(in.Parts) == 0:
-			return nil, invalid("add lines: line %d: no parts", i)
-		}
-		hash := in.ContentHash()
-		validFrom := in.ValidFrom.UTC()
-		if in.ValidFrom.IsZero() {
-			validFrom = imported
-			if cur := latest(all, imported); cur != nil && cur.Hash == hash {
-				results[i] = frontline.LineResult{Line: copyLine(cur, true, true)}
-				continue
-			}
-		}
-		if same := sameLine(all, hash, validFrom); same != nil {
-			results[i] = frontline.LineResult{Line: copyLine(same, true, true)}
-			continue
-		}
-		props, err := copyProperties(in.Properties)
-		if err != nil {
+		var err error
+		if all, results[i], err = stageLine(all, in, imported); err != nil {
 			return nil, fmt.Errorf("memstore: add lines: line %d: %w", i, err)
 		}
-		lv := &frontline.LineVersion{
-			Version:    len(all) + 1,
-			ValidFrom:  validFrom,
-			Source:     in.Source,
-			ImportedAt: imported,
-			LengthKm:   in.Line.LengthKm(),
-			Vertices:   in.Vertices(),
-			Parts:      len(in.Parts),
-			Hash:       hash,
-			Demo:       in.IsDemo(),
-			BBox:       in.Bound(),
-			Coords:     copyCoords(in.Parts),
-			Properties: props,
-		}
-		all = append(all, &line{lv: lv})
-		results[i] = frontline.LineResult{Line: copyLine(lv, true, true), Created: true}
 	}
 	if err := commit(ctx, "add lines"); err != nil {
 		return nil, err
@@ -205,6 +171,51 @@ func (s *Store) AddLines(ctx context.Context, ins []*frontline.LineInput, import
 	s.lines = all
 	s.record(ctx, "line.import", audit.LineImport(results))
 	return results, nil
+}
+
+// stageLine adds one line to all, the versions staged so far, unless it
+// is already there, and returns the list and the line's result. The
+// versions in all are not changed, only appended to.
+func stageLine(all []*line, in *frontline.LineInput, imported time.Time) ([]*line, frontline.LineResult, error) {
+	switch {
+	case in == nil:
+		return all, frontline.LineResult{}, fmt.Errorf("nil line: %w", frontline.ErrInvalid)
+	case in.Line == nil:
+		return all, frontline.LineResult{}, fmt.Errorf("no validated line (LineInput.Line is nil): %w", frontline.ErrInvalid)
+	case len(in.Parts) == 0:
+		return all, frontline.LineResult{}, fmt.Errorf("no parts: %w", frontline.ErrInvalid)
+	}
+	hash := in.ContentHash()
+	validFrom := in.ValidFrom.UTC()
+	if in.ValidFrom.IsZero() {
+		validFrom = imported
+		if cur := latest(all, imported); cur != nil && cur.Hash == hash {
+			return all, frontline.LineResult{Line: copyLine(cur, true, true)}, nil
+		}
+	}
+	if same := sameLine(all, hash, validFrom); same != nil {
+		return all, frontline.LineResult{Line: copyLine(same, true, true)}, nil
+	}
+	props, err := copyProperties(in.Properties)
+	if err != nil {
+		return all, frontline.LineResult{}, err
+	}
+	lv := &frontline.LineVersion{
+		Version:    len(all) + 1,
+		ValidFrom:  validFrom,
+		Source:     in.Source,
+		ImportedAt: imported,
+		LengthKm:   in.Line.LengthKm(),
+		Vertices:   in.Vertices(),
+		Parts:      len(in.Parts),
+		Hash:       hash,
+		Demo:       in.IsDemo(),
+		BBox:       in.Bound(),
+		Coords:     copyCoords(in.Parts),
+		Properties: props,
+	}
+	all = append(all, &line{lv: lv})
+	return all, frontline.LineResult{Line: copyLine(lv, true, true), Created: true}, nil
 }
 
 // latest returns the version in service with the latest valid_from not
@@ -353,6 +364,180 @@ func copyProperties(props map[string]any) (map[string]any, error) {
 		return nil, fmt.Errorf("properties: %w", err)
 	}
 	return out, nil
+}
+
+// Areas.
+
+// AddAreas stores the areas and the lines derived from them, all or
+// nothing. Each area and line sees the ones before it in the batch, so a
+// batch repeating one stores it once.
+func (s *Store) AddAreas(ctx context.Context, items []frontline.DerivedLine, importedAt time.Time) ([]frontline.AreaResult, []frontline.LineResult, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.begin(ctx, "AddAreas"); err != nil {
+		return nil, nil, err
+	}
+	areas := make([]frontline.AreaResult, len(items))
+	lines := make([]frontline.LineResult, len(items))
+	if len(items) == 0 {
+		return areas, lines, nil
+	}
+	imported := importedAt.UTC()
+	// Staged on copies of the lists, as AddLines does.
+	allAreas := append([]*frontline.AreaVersion(nil), s.areas...)
+	allLines := append([]*line(nil), s.lines...)
+	for i, item := range items {
+		in := item.Area
+		switch {
+		case in == nil:
+			return nil, nil, invalid("add areas: item %d: area: nil area", i)
+		case len(in.Polygons) == 0:
+			return nil, nil, invalid("add areas: item %d: area: no polygons", i)
+		}
+		hash := in.ContentHash()
+		validFrom := in.ValidFrom.UTC()
+		if in.ValidFrom.IsZero() {
+			validFrom = imported
+		}
+		var av *frontline.AreaVersion
+		for _, a := range allAreas {
+			if a.Hash == hash && a.ValidFrom.Equal(validFrom) {
+				av = a
+				break
+			}
+		}
+		if av != nil {
+			areas[i] = frontline.AreaResult{Area: copyArea(av, true, true)}
+		} else {
+			props, err := copyProperties(in.Properties)
+			if err != nil {
+				return nil, nil, fmt.Errorf("memstore: add areas: item %d: area: %w", i, err)
+			}
+			av = &frontline.AreaVersion{
+				Version:    len(allAreas) + 1,
+				ValidFrom:  validFrom,
+				Source:     in.Source,
+				ImportedAt: imported,
+				AreaKm2:    in.AreaKm2,
+				Polygons:   len(in.Polygons),
+				Vertices:   in.Vertices(),
+				Hash:       hash,
+				Coords:     copyPolygons(in.Polygons),
+				Properties: props,
+			}
+			allAreas = append(allAreas, av)
+			areas[i] = frontline.AreaResult{Area: copyArea(av, true, true), Created: true}
+		}
+		if item.Line == nil {
+			continue
+		}
+		if item.Line.Properties == nil {
+			item.Line.Properties = map[string]any{}
+		}
+		item.Line.Properties["derived_from"] = av.Version
+		if item.Line.ValidFrom.IsZero() {
+			item.Line.ValidFrom = av.ValidFrom
+		}
+		var err error
+		if allLines, lines[i], err = stageLine(allLines, item.Line, imported); err != nil {
+			return nil, nil, fmt.Errorf("memstore: add areas: item %d: line: %w", i, err)
+		}
+	}
+	if err := commit(ctx, "add areas"); err != nil {
+		return nil, nil, err
+	}
+	s.areas, s.lines = allAreas, allLines
+	s.record(ctx, "area.import", audit.AreaImport(areas, lines))
+	return areas, lines, nil
+}
+
+// Areas lists every area version, by version, without geometry or
+// properties.
+func (s *Store) Areas(ctx context.Context) ([]*frontline.AreaVersion, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.begin(ctx, "Areas"); err != nil {
+		return nil, err
+	}
+	out := make([]*frontline.AreaVersion, len(s.areas))
+	for i, a := range s.areas {
+		out[i] = copyArea(a, false, false)
+	}
+	return out, nil
+}
+
+// Area returns one area version.
+func (s *Store) Area(ctx context.Context, version int) (*frontline.AreaVersion, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.begin(ctx, "Area"); err != nil {
+		return nil, err
+	}
+	if version < 1 || version > len(s.areas) {
+		return nil, notFound("area version %d not found", version)
+	}
+	return copyArea(s.areas[version-1], true, true), nil
+}
+
+// copyArea copies an area version, with its geometry and properties if
+// asked.
+func copyArea(av *frontline.AreaVersion, coords, props bool) *frontline.AreaVersion {
+	c := *av
+	c.Coords, c.Properties = nil, nil
+	if coords {
+		c.Coords = copyPolygons(av.Coords)
+	}
+	if props {
+		c.Properties, _ = copyProperties(av.Properties) // encoded once already
+	}
+	return &c
+}
+
+func copyPolygons(polys [][][]frontline.Position) [][][]frontline.Position {
+	out := make([][][]frontline.Position, len(polys))
+	for i, rings := range polys {
+		out[i] = copyCoords(rings)
+	}
+	return out
+}
+
+// Territory returns a copy of the stored reference territory, nil if none
+// was stored.
+func (s *Store) Territory(ctx context.Context) ([]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.begin(ctx, "Territory"); err != nil {
+		return nil, err
+	}
+	if s.territory == nil {
+		return nil, nil
+	}
+	return append([]byte(nil), s.territory...), nil
+}
+
+// SetTerritory stores a copy of the reference territory, or deletes it
+// for nil (an empty one too). Deleting when none is stored changes
+// nothing, and is recorded as it was asked for.
+func (s *Store) SetTerritory(ctx context.Context, fc []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.begin(ctx, "SetTerritory"); err != nil {
+		return err
+	}
+	if len(fc) == 0 {
+		if err := commit(ctx, "delete territory"); err != nil {
+			return err
+		}
+		s.territory = nil
+		s.record(ctx, "territory.delete", "")
+		return nil
+	}
+	if err := commit(ctx, "set territory"); err != nil {
+		return err
+	}
+	s.territory = append([]byte(nil), fc...)
+	s.record(ctx, "territory.put", audit.Territory(fc))
+	return nil
 }
 
 // Units.
