@@ -52,12 +52,23 @@ func AreaKm2(mp orb.MultiPolygon) float64 {
 	return total / 1e6
 }
 
-// IntersectionKm2 is the geodesic area both MultiPolygons cover.
+// IntersectionKm2 is the geodesic area both MultiPolygons cover. Only the
+// polygons of a whose bounds meet b's take part in the overlay.
 func IntersectionKm2(a, b orb.MultiPolygon) (float64, error) {
-	if len(a) == 0 || len(b) == 0 || !a.Bound().Intersects(b.Bound()) {
+	if len(a) == 0 || len(b) == 0 {
 		return 0, nil
 	}
-	g, err := geom.Intersection(toSF(a).AsGeometry(), toSF(b).AsGeometry())
+	bb := b.Bound()
+	var near orb.MultiPolygon
+	for _, poly := range a {
+		if poly.Bound().Intersects(bb) {
+			near = append(near, poly)
+		}
+	}
+	if len(near) == 0 {
+		return 0, nil
+	}
+	g, err := geom.Intersection(toSF(near).AsGeometry(), toSF(b).AsGeometry())
 	if err != nil {
 		return 0, err
 	}

@@ -65,3 +65,19 @@ func (s *server) handleChangesOverlay(c echo.Context) error {
 		return encodeJSON(mimeGeoJSON, sh.Apply(overlay.Changes(ch)))
 	})
 }
+
+// handleHistory answers the coverage of every line version in a range:
+// GET /v1/coverage/history?from=&to= with the coverage settings.
+func (s *server) handleHistory(c echo.Context) error {
+	q, from, to, err := changesQuery(c)
+	if err != nil {
+		return err
+	}
+	return s.cached(c, frontline.DependsOnAll, "history?from="+from+"&to="+to+"&"+q.Encode(), func(ctx context.Context) (*encoded, error) {
+		h, err := s.svc.History(ctx, q, from, to)
+		if err != nil {
+			return nil, err
+		}
+		return encodeJSON(mimeJSON, h)
+	})
+}

@@ -112,6 +112,7 @@ func (s *server) routes() []route {
 		{put, "/v1/units/:id", writes, s.handlePutUnit},
 		{del, "/v1/units/:id", writes, s.handleDeleteUnit},
 		{get, "/v1/coverage", reads, s.handleCoverage},
+		{get, "/v1/coverage/history", reads, s.handleHistory},
 		{get, "/v1/coverage/:sector", reads, s.handleSectorCoverage},
 		{get, "/v1/requirements", reads, s.handleRequirements},
 		{get, "/v1/postures", reads, s.handlePostures},

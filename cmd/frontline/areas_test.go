@@ -296,3 +296,58 @@ func TestImportAreasCommand(t *testing.T) {
 		t.Errorf("areas after the refused and the good import: %d, last dated %v", len(areas), areas[len(areas)-1].ValidFrom)
 	}
 }
+
+// The history over the real days: one entry per version in time order,
+// each the coverage of that version, and a range cuts it.
+func TestCoverageHistory(t *testing.T) {
+	days := deepstateDays(t)
+	s := serve(t, filepath.Join(t.TempDir(), "f.db"))
+	for _, day := range days {
+		want(t, s.do(t, "POST", s.url+"/v1/areas?force=true&valid_from="+day, "application/geo+json", readDay(t, day, "occupied")), 201)
+	}
+	var h struct {
+		Versions []struct {
+			Line struct {
+				Version   int    `json:"version"`
+				ValidFrom string `json:"valid_from"`
+			} `json:"line"`
+			Summary json.RawMessage `json:"summary"`
+			Sectors []struct {
+				ID     string `json:"id"`
+				Status string `json:"status"`
+			} `json:"sectors"`
+		} `json:"versions"`
+	}
+	r := get(t, s.url+"/v1/coverage/history?sector_km=50")
+	want(t, r, 200)
+	if err := json.Unmarshal(r.body, &h); err != nil {
+		t.Fatal(err)
+	}
+	// The default line (2025-12-15) and the three days, in time order.
+	if len(h.Versions) != len(days)+1 {
+		t.Fatalf("%d versions, want %d", len(h.Versions), len(days)+1)
+	}
+	for i, v := range h.Versions {
+		if i > 0 && v.Line.ValidFrom < h.Versions[i-1].Line.ValidFrom {
+			t.Errorf("entry %d (%s) before entry %d (%s)", i, v.Line.ValidFrom, i-1, h.Versions[i-1].Line.ValidFrom)
+		}
+		cov := get(t, fmt.Sprintf("%s/v1/coverage?sector_km=50&version=%d", s.url, v.Line.Version)).json(t)
+		summary, _ := json.Marshal(cov["summary"])
+		var a, b any
+		json.Unmarshal(summary, &a)
+		json.Unmarshal(v.Summary, &b)
+		if fmt.Sprint(a) != fmt.Sprint(b) || len(v.Sectors) != len(cov["sectors"].([]any)) {
+			t.Errorf("version %d: the history's summary is not the coverage's", v.Line.Version)
+		}
+	}
+	r = get(t, s.url+"/v1/coverage/history?from="+days[1]+"&to="+days[2])
+	want(t, r, 200)
+	json.Unmarshal(r.body, &h)
+	// The second day, the default line of 2025-12-15 and the third day.
+	if len(h.Versions) != 3 || !strings.HasPrefix(h.Versions[0].Line.ValidFrom, days[1]) || !strings.HasPrefix(h.Versions[2].Line.ValidFrom, days[2]) {
+		t.Errorf("from %s to %s: %d versions", days[1], days[2], len(h.Versions))
+	}
+	want(t, get(t, s.url+"/v1/coverage/history?from=2026-01-01&to=2025-01-01"), 400)
+	want(t, get(t, s.url+"/v1/coverage/history?from=nonsense"), 400)
+	want(t, get(t, s.url+"/v1/coverage/history?version=1"), 400)
+}

@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -112,5 +114,84 @@ func BenchmarkCompare(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		want(b, get(b, fmt.Sprintf("%s/v1/compare?a=live&b=opt&required_per_km=%g", s.url, 30+float64(i)*0.01)), 200)
+	}
+}
+
+// BenchmarkChanges compares two real days derived from DeepStateMap's
+// areas (area overlay, shifts, both coverages), with settings never asked
+// before, so nothing but the lines and the areas is cached.
+func BenchmarkChanges(b *testing.B) {
+	files, _ := filepath.Glob(filepath.Join(deepstateDir, "*.occupied.geojson"))
+	if len(files) < 2 {
+		b.Skipf("no DeepStateMap days in %s", deepstateDir)
+	}
+	s := serve(b, filepath.Join(b.TempDir(), "f.db"))
+	for i, f := range files[:2] {
+		body, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		want(b, s.do(b, "POST", fmt.Sprintf("%s/v1/areas?force=true&valid_from=2030-01-0%d", s.url, i+1), "application/geo+json", body), 201)
+	}
+	want(b, get(b, s.url+"/v1/changes?from=2030-01-01&to=2030-01-02"), 200)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		want(b, get(b, fmt.Sprintf("%s/v1/changes?from=2030-01-01&to=2030-01-02&depth_km=%g", s.url, 20+float64(i)*0.01)), 200)
+	}
+}
+
+// BenchmarkHistory asks for the coverage history over a year of daily
+// versions, each a different line (a real day's area moved a little each
+// day), with the demo units: the first request computes every version.
+func BenchmarkHistory(b *testing.B) {
+	files, _ := filepath.Glob(filepath.Join(deepstateDir, "*.occupied.geojson"))
+	if len(files) == 0 {
+		b.Skipf("no DeepStateMap days in %s", deepstateDir)
+	}
+	body, err := os.ReadFile(files[0])
+	if err != nil {
+		b.Fatal(err)
+	}
+	var fc struct {
+		Features []struct {
+			Geometry struct {
+				Coordinates [][][][2]float64 `json:"coordinates"`
+			} `json:"geometry"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal(body, &fc); err != nil {
+		b.Fatal(err)
+	}
+	var ndjson bytes.Buffer
+	day := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := 0; i < 365; i++ {
+		polys := fc.Features[0].Geometry.Coordinates
+		moved := make([][][][2]float64, len(polys))
+		for p, poly := range polys {
+			moved[p] = make([][][2]float64, len(poly))
+			for r, ring := range poly {
+				moved[p][r] = make([][2]float64, len(ring))
+				for k, q := range ring {
+					moved[p][r][k] = [2]float64{q[0] + float64(i)*2e-5, q[1]}
+				}
+			}
+		}
+		f, _ := json.Marshal(map[string]any{"type": "Feature", "properties": map[string]any{"valid_from": day.AddDate(0, 0, i).Format("2006-01-02")},
+			"geometry": map[string]any{"type": "MultiPolygon", "coordinates": moved}})
+		ndjson.Write(append(f, '\n'))
+	}
+	s := serve(b, filepath.Join(b.TempDir(), "f.db"))
+	start := time.Now()
+	want(b, s.do(b, "POST", s.url+"/v1/areas/bulk?force=true", "application/x-ndjson", ndjson.Bytes()), 201)
+	b.Logf("imported 365 areas and derived their lines in %.1f s", time.Since(start).Seconds())
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		want(b, get(b, fmt.Sprintf("%s/v1/coverage/history?from=2030-01-01&depth_km=%g", s.url, 30+float64(i)*0.01)), 200)
+		first := time.Since(start)
+		start = time.Now()
+		want(b, get(b, fmt.Sprintf("%s/v1/coverage/history?from=2030-01-01&depth_km=%g", s.url, 30+float64(i)*0.01)), 200)
+		b.ReportMetric(first.Seconds(), "s/first")
+		b.ReportMetric(time.Since(start).Seconds()*1000, "ms/cached")
 	}
 }
