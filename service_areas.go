@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -302,8 +303,17 @@ func deriveLine(t *Territory, in *AreaInput, i int, opt DeriveOptions) (*LineInp
 		"dropped_parts": c.Dropped,
 		"orientation":   "the area (the other side) on the right of each part",
 	}
-	if lic, ok := in.Properties["license"]; ok {
-		props["license"] = lic
+	// The licence of what the line is made of: the area's, and the
+	// territory's where its border was appended.
+	var lic []string
+	if l, ok := in.Properties["license"].(string); ok && l != "" {
+		lic = append(lic, l)
+	}
+	if c.BorderKm > 0 && t.License != "" {
+		lic = append(lic, "the appended land border: "+t.License+" ("+t.Source+")")
+	}
+	if len(lic) > 0 {
+		props["license"] = strings.Join(lic, "; ")
 	}
 	source := in.Source
 	if source == "" {

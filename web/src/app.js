@@ -36,7 +36,7 @@ const SYSTEMS = ['buk', 'gepard', 'hawk', 'iris-t-slm', 'nasams', 'patriot', 'sa
 // The form's fields and their defaults; the address holds those that
 // differ. cut says which of sector_km and sectors applies.
 const DEFAULTS = {
-  scenario: 'live', compare: '', posture: '', required_per_km: '',
+  version: '', scenario: 'live', compare: '', posture: '', required_per_km: '',
   cut: 'length', sector_km: '25', sectors: '10', depth_km: '30', side: 'both',
 };
 const FIELDS = Object.keys(DEFAULTS);
@@ -78,7 +78,10 @@ const state = {
   compare: null,
   needs: null,
   recommendation: null,
-  drawn: { countries: 0, line: 0, sectors: 0, zones: 0, rings: 0, gaps: 0, units: 0, sites: 0 },
+  // line is the shown line version; history the versions charted.
+  line: null,
+  history: null,
+  drawn: { countries: 0, line: 0, sectors: 0, zones: 0, rings: 0, gaps: 0, units: 0, sites: 0, changes: 0 },
 };
 
 // ---- the map -------------------------------------------------------------
@@ -92,7 +95,7 @@ const map = L.map('map', {
   maxBoundsViscosity: 0.8,
 });
 map.attributionControl.setPrefix('Leaflet');
-map.attributionControl.addAttribution('Borders: Natural Earth (public domain) | Default line: GeoNames (CC BY 4.0), © OpenStreetMap contributors (ODbL)');
+map.attributionControl.addAttribution('Borders: Natural Earth (public domain)');
 L.control.scale({ imperial: false }).addTo(map);
 map.fitBounds([[44.5, 30], [52.5, 41]]);
 
@@ -101,7 +104,7 @@ map.fitBounds([[44.5, 30], [52.5, 41]]);
 // its colours matter more than any one symbol.
 const PANES = {
   basemap: 200, labels: 210, zones: 350, rings: 360, adGaps: 370, patrols: 380,
-  units: 385, patrolGaps: 390, halo: 395, line: 400, sectors: 410, sites: 420,
+  changes: 355, units: 385, patrolGaps: 390, halo: 395, line: 400, sectors: 410, sites: 420,
 };
 for (const [name, z] of Object.entries(PANES)) map.createPane(name).style.zIndex = z;
 map.getPane('labels').style.pointerEvents = 'none';
@@ -137,6 +140,7 @@ const groups = {
   patrolGaps: L.layerGroup(),
   units: L.layerGroup(),
   sites: L.layerGroup(),
+  changes: L.layerGroup(),
 };
 const halo = L.layerGroup().addTo(map);
 
@@ -150,6 +154,7 @@ const LAYERS = [
   { key: 'patrolGaps', label: 'Line no patrol sees', swatch: 'patrol-gap' },
   { key: 'units', label: 'Units and patrol routes', swatch: 'units' },
   { key: 'sites', label: 'Recommended sites', swatch: 'sites' },
+  { key: 'changes', label: 'Changed hands since the version before', swatch: 'changes' },
 ];
 
 const layerList = $('layer-list');
@@ -359,7 +364,19 @@ function drawSectors(sectorsFC, zonesFC) {
   state.drawn.zones = zonesFC.features.length;
 }
 
+// The shown line's own source and licence, in the map's attribution.
+let lineAttribution = null;
+const escapeHTML = (t) => String(t).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+function attributeLine(p) {
+  if (lineAttribution) map.attributionControl.removeAttribution(lineAttribution);
+  const text = [p.source, p.license].filter(Boolean).join(' · ');
+  const short = text.length > 110 ? `${text.slice(0, 109)}…` : text;
+  lineAttribution = text ? `<span class="fl-line-attribution" title="${escapeHTML(text)}">Line: ${escapeHTML(short)}</span>` : null;
+  if (lineAttribution) map.attributionControl.addAttribution(lineAttribution);
+}
+
 function drawLine(feature) {
+  attributeLine(feature.properties || {});
   groups.line.clearLayers();
   groups.line.addLayer(L.geoJSON(feature, {
     pane: 'line', interactive: false,
@@ -405,6 +422,19 @@ function drawGaps(fc) {
       el('strong', {}, f.properties.sector), ` ${nf1.format(f.properties.unwatched_km)} km not watched by patrols`), { sticky: true }),
   }));
   state.drawn.gaps = fc.features.length;
+}
+
+function drawChanges(fc) {
+  groups.changes.clearLayers();
+  const features = fc?.features || [];
+  groups.changes.addLayer(L.geoJSON({ type: 'FeatureCollection', features }, {
+    pane: 'changes',
+    style: (f) => styleOf(f.properties, { weight: 1, fillOpacity: 0.55, className: `fl-change fl-change-${f.properties.change}` }),
+    onEachFeature: (f, layer) => layer.bindTooltip(() => el('span', {},
+      el('strong', {}, f.properties.change === 'gained' ? 'Newly held by the other side' : 'Given up by the other side'),
+      ` ${nf1.format(f.properties.area_km2)} km², version ${f.properties.from_version} → ${f.properties.to_version}`), { sticky: true }),
+  }));
+  state.drawn.changes = features.length;
 }
 
 // ---- the table and the summary ------------------------------------------
@@ -475,7 +505,7 @@ function drawSummary(report) {
   const cut = p.anchors ? `${report.sectors.length} sectors between anchors`
     : p.sectors ? `${report.sectors.length} equal sectors of ${nf1.format(line.length_km / report.sectors.length)} km`
       : `sectors of ${nf1.format(p.sector_km || line.length_km / report.sectors.length)} km`;
-  $('line-info').textContent = `${scenarioName(p.scenario || 'live')}: line version ${line.version}, valid from ${String(line.valid_from).slice(0, 10)}, `
+  $('line-info').textContent = `${scenarioName(p.scenario || 'live')}: line version ${line.version}${state.params.version ? '' : ' (current)'}, valid from ${String(line.valid_from).slice(0, 10)}, `
     + `${nf1.format(line.length_km)} km in ${cut}; zone ${nf1.format(p.depth_km)} km deep, ${sides[p.side] || p.side}; `
     + `${nf1.format(p.required_per_km)} troops/km required`;
   $('thresholds').textContent = `ok: troops ratio ≥ ${p.troops_ok}, cover ≥ ${pct(p.air_defense_ok)} (air defense), ≥ ${pct(p.patrol_ok)} (patrols); thin: at least half; gap: below`;
@@ -613,6 +643,145 @@ function select(id, { zoom = false, scroll = false } = {}) {
   }
 }
 
+// ---- line versions and history ---------------------------------------------
+
+// lineVersions are the stored versions by valid_from, for the slider.
+let lineVersions = [];
+
+function previousVersion(version) {
+  const i = lineVersions.findIndex((v) => v.version === version);
+  return i > 0 ? lineVersions[i - 1] : null;
+}
+
+function versionLabel(v) {
+  return `${v.version} · ${String(v.valid_from).slice(0, 10)}`;
+}
+
+// showVersion puts the slider on the shown line version.
+function showVersion() {
+  const shown = state.line?.version;
+  const i = lineVersions.findIndex((v) => v.version === shown);
+  if (i >= 0) $('version-slider').value = String(i);
+  $('version-label').textContent = i >= 0 ? `${versionLabel(lineVersions[i])}${state.params.version ? '' : ' (current)'}` : 'current';
+  drawHistoryMarker();
+}
+
+$('version-slider').addEventListener('input', (e) => {
+  const v = lineVersions[Number(e.target.value)];
+  if (v) $('version-label').textContent = versionLabel(v);
+});
+$('version-slider').addEventListener('change', (e) => {
+  const v = lineVersions[Number(e.target.value)];
+  if (!v) return;
+  showLineVersion(v.version);
+});
+$('version-current').addEventListener('click', () => showLineVersion(''));
+
+function showLineVersion(version) {
+  form.elements.version.value = String(version);
+  form.requestSubmit();
+}
+
+// The chart of coverage over time: every version's share of ok sectors,
+// air-defense cover and patrol cover, under the shown settings.
+const SERIES = [
+  { key: 'ok', label: 'ok sectors', color: '#2e7d32', value: (s) => (s.status.ok || 0) / Math.max(s.sectors, 1) },
+  { key: 'ad', label: 'air-defense cover', color: '#1565c0', value: (s) => s.air_defense_covered_fraction },
+  { key: 'patrol', label: 'patrol cover', color: '#6a1b9a', value: (s) => s.patrol_covered_fraction },
+];
+const CHART = { w: 440, h: 150, left: 34, right: 8, top: 8, bottom: 22 };
+let historyController = null;
+let historyKey = null;
+let historyData = null;
+
+const svgEl = (tag, attrs = {}) => {
+  const e = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  return e;
+};
+
+function chartX(t, t0, t1) {
+  return CHART.left + (t1 > t0 ? (t - t0) / (t1 - t0) : 0.5) * (CHART.w - CHART.left - CHART.right);
+}
+function chartY(f) {
+  return CHART.top + (1 - f) * (CHART.h - CHART.top - CHART.bottom);
+}
+
+async function loadHistory() {
+  const settings = apiSettings(state.params);
+  delete settings.version;
+  const key = new URLSearchParams(settings).toString();
+  if (key === historyKey && historyData) {
+    drawHistoryMarker();
+    return;
+  }
+  historyController?.abort();
+  historyController = new AbortController();
+  historyKey = key;
+  $('chart-note').textContent = 'Computing the coverage of every line version…';
+  try {
+    const h = await getJSON(`/v1/coverage/history?${key}`, historyController.signal);
+    historyData = h.versions;
+    state.history = { versions: h.versions.length, key };
+    drawHistory();
+  } catch (err) {
+    if (err.name === 'AbortError') return;
+    historyKey = null;
+    $('chart-note').textContent = `The history could not be computed: ${err.message}`;
+  }
+}
+
+function drawHistory() {
+  const box = $('chart');
+  const vs = historyData || [];
+  const svg = svgEl('svg', { viewBox: `0 0 ${CHART.w} ${CHART.h}`, class: 'chart-svg' });
+  const times = vs.map((v) => Date.parse(v.line.valid_from));
+  const t0 = Math.min(...times), t1 = Math.max(...times);
+  for (const f of [0, 0.5, 1]) {
+    svg.append(svgEl('line', { x1: CHART.left, x2: CHART.w - CHART.right, y1: chartY(f), y2: chartY(f), class: 'chart-grid' }));
+    const label = svgEl('text', { x: CHART.left - 4, y: chartY(f) + 4, class: 'chart-axis', 'text-anchor': 'end' });
+    label.textContent = `${f * 100} %`;
+    svg.append(label);
+  }
+  for (const [t, anchor] of [[t0, 'start'], [t1, 'end']]) {
+    if (!Number.isFinite(t)) continue;
+    const label = svgEl('text', { x: chartX(t, t0, t1), y: CHART.h - 6, class: 'chart-axis', 'text-anchor': anchor });
+    label.textContent = new Date(t).toISOString().slice(0, 10);
+    svg.append(label);
+  }
+  for (const s of SERIES) {
+    const pts = vs.map((v, i) => `${chartX(times[i], t0, t1).toFixed(1)},${chartY(s.value(v.summary)).toFixed(1)}`).join(' ');
+    svg.append(svgEl('polyline', { points: pts, class: `chart-series series-${s.key}`, stroke: s.color, fill: 'none', 'data-points': String(vs.length) }));
+  }
+  svg.append(svgEl('line', { id: 'chart-marker', class: 'chart-marker', y1: CHART.top, y2: CHART.h - CHART.bottom }));
+  // A click picks the version nearest in time.
+  svg.addEventListener('click', (e) => {
+    const r = svg.getBoundingClientRect();
+    const x = (e.clientX - r.left) * (CHART.w / r.width);
+    let best = 0;
+    vs.forEach((v, i) => {
+      if (Math.abs(chartX(times[i], t0, t1) - x) < Math.abs(chartX(times[best], t0, t1) - x)) best = i;
+    });
+    if (vs[best]) showLineVersion(vs[best].line.version);
+  });
+  box.replaceChildren(svg, el('p', { class: 'chart-legend' }, SERIES.map((s) => [el('span', { class: `chart-key key-${s.key}` }, s.label), ' '])));
+  $('chart-note').textContent = `${vs.length} line versions; click the chart to show one.`;
+  drawHistoryMarker();
+}
+
+function drawHistoryMarker() {
+  const marker = document.getElementById('chart-marker');
+  if (!marker || !historyData?.length || !state.line) return;
+  const times = historyData.map((v) => Date.parse(v.line.valid_from));
+  const x = chartX(Date.parse(state.line.valid_from), Math.min(...times), Math.max(...times));
+  marker.setAttribute('x1', x);
+  marker.setAttribute('x2', x);
+}
+
+$('history-panel').addEventListener('toggle', () => {
+  if ($('history-panel').open) loadHistory();
+});
+
 // ---- loading -----------------------------------------------------------------
 
 class APIError extends Error {
@@ -682,7 +851,14 @@ function fillScenarios(list, keep = {}) {
 }
 
 async function loadLists(keep) {
-  const [ps, ss] = await Promise.allSettled([getJSON('/v1/postures'), getJSON('/v1/scenarios')]);
+  const [ps, ss, vs] = await Promise.allSettled([getJSON('/v1/postures'), getJSON('/v1/scenarios'), getJSON('/v1/frontline/versions')]);
+  if (vs.status === 'fulfilled') {
+    lineVersions = vs.value.versions.slice().sort((a, b) => a.valid_from.localeCompare(b.valid_from) || a.version - b.version);
+    const slider = $('version-slider');
+    slider.max = String(Math.max(lineVersions.length - 1, 0));
+    slider.disabled = lineVersions.length < 2;
+    showVersion();
+  }
   if (ps.status === 'fulfilled') {
     postures = ps.value.postures;
     fillSelect(form.elements.posture, [['', 'default setting'],
@@ -699,6 +875,7 @@ let fitted = false;
 // apiSettings turns the form's fields into the API's settings.
 function apiSettings(f) {
   const out = {};
+  if (f.version) out.version = f.version;
   if (f.scenario && f.scenario !== 'live') out.scenario = f.scenario;
   if (f.posture) out.posture = f.posture;
   if (f.required_per_km) out.required_per_km = f.required_per_km;
@@ -740,7 +917,7 @@ async function load(fields) {
     // than the page ever needs, and a quarter of the bytes.
     const [cov, line, sectors, zones, gaps, cmp] = await Promise.all([
       getJSON(q('/v1/coverage'), signal),
-      getJSON('/v1/frontline', signal),
+      getJSON(settings.version ? `/v1/frontline?version=${encodeURIComponent(settings.version)}` : '/v1/frontline', signal),
       getJSON(q('/v1/overlays/sectors'), signal),
       getJSON(q('/v1/overlays/zones', '&zoom=9'), signal),
       getJSON(q('/v1/overlays/gaps', '&zoom=9'), signal),
@@ -756,9 +933,11 @@ async function load(fields) {
     drawGaps(gaps);
     drawRings(rings.status === 'fulfilled' ? rings.value : null);
     drawUnits(units.status === 'fulfilled' ? units.value : null);
+    state.line = cov.line;
     drawSummary(cov);
     drawTable(cov, cmp);
     drawCompare(cmp);
+    showVersion();
     state.sectors = cov.sectors.map((s) => s.id);
     select(sectorLayers.has(state.selected) ? state.selected : null);
     if (!fitted) {
@@ -776,6 +955,15 @@ async function load(fields) {
       if (signal.aborted || err.name === 'AbortError') return;
       $('needs').replaceChildren(el('p', { class: 'muted' }, `What the line needs could not be worked out: ${err.message}`));
     });
+    // What changed hands since the version before, where both come from
+    // areas (the overlay is empty otherwise).
+    drawChanges(null);
+    const before = previousVersion(cov.line.version);
+    if (before) {
+      const cq = new URLSearchParams({ from: before.version, to: cov.line.version, zoom: 9 });
+      getJSON(`/v1/overlays/changes?${cq}`, signal).then(drawChanges, () => {});
+    }
+    if ($('history-panel').open) loadHistory();
     loadLists(state.params);
   } catch (err) {
     if (signal.aborted || err.name === 'AbortError') return;
@@ -927,7 +1115,7 @@ function showCut() {
 function setURL() {
   const f = state.params;
   const u = new URLSearchParams();
-  for (const k of ['scenario', 'compare', 'posture', 'required_per_km']) if (f[k] && f[k] !== DEFAULTS[k]) u.set(k, f[k]);
+  for (const k of ['version', 'scenario', 'compare', 'posture', 'required_per_km']) if (f[k] && f[k] !== DEFAULTS[k]) u.set(k, f[k]);
   if (f.cut === 'count') u.set('sectors', f.sectors);
   else if (f.cut === 'anchors') u.set('sectors', 'anchors');
   else if (f.sector_km && f.sector_km !== DEFAULTS.sector_km) u.set('sector_km', f.sector_km);
@@ -940,7 +1128,7 @@ function setURL() {
 // fromURL is the form's fields as the address gives them.
 function fromURL(u) {
   const f = { ...DEFAULTS };
-  for (const k of ['scenario', 'compare', 'posture', 'required_per_km', 'sector_km', 'depth_km', 'side']) if (u.has(k)) f[k] = u.get(k);
+  for (const k of ['version', 'scenario', 'compare', 'posture', 'required_per_km', 'sector_km', 'depth_km', 'side']) if (u.has(k)) f[k] = u.get(k);
   const sectors = u.get('sectors');
   if (sectors === 'anchors') f.cut = 'anchors';
   else if (sectors) {

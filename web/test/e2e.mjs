@@ -7,7 +7,7 @@
 // row, a "what if" setting refetches and changes the number of rows, and
 // nothing is fetched from anywhere but the server. It saves a screenshot
 // and exits non-zero on the first failure.
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -392,6 +392,62 @@ try {
 
   await page.screenshot({ path: shot });
   console.log(`screenshot: ${shot}`);
+
+  // ---- line versions derived from areas: the slider, what changed hands,
+  // the attribution of the shown line, the chart over time ----
+  for (const day of ['2026-01-10', '2026-02-10']) {
+    const body = readFileSync(new URL(`../../examples/areas/area-${day}.geojson`, import.meta.url));
+    await api('/v1/areas', { method: 'POST', headers: { ...auth, 'Content-Type': 'application/geo+json' }, body });
+  }
+  const versions = (await api('/v1/frontline/versions')).versions
+    .sort((a, b) => a.valid_from.localeCompare(b.valid_from) || a.version - b.version);
+  await page.goto(url + '/');
+  await page.waitForFunction(() => window.frontline?.state.ready && !window.frontline.state.loading);
+  const now = await coverage();
+  const lineInfo = () => page.locator('#line-info').innerText();
+  check((await lineInfo()).includes(`line version ${now.line.version} (current)`), 'the header names the current line version', await lineInfo());
+  const attribution = () => page.locator('.leaflet-control-attribution').innerText();
+  check((await attribution()).includes('invented example'), 'the attribution is the shown line\'s source', await attribution());
+  await page.waitForFunction(() => window.frontline.state.drawn.changes > 0, null, { timeout: 15000 }).catch(() => {});
+  check(await count('path.fl-change-gained') >= 1, 'the area gained since the version before is drawn', await count('path.fl-change'));
+  const slider = page.locator('#version-slider');
+  const at = versions.findIndex((v) => v.version === now.line.version);
+  check(await slider.getAttribute('max') === String(versions.length - 1) && await slider.inputValue() === String(at),
+    `the slider runs over the ${versions.length} versions and stands on the current one`, [await slider.getAttribute('max'), await slider.inputValue()]);
+  // Back to the default line of 2025-12-15 with the slider.
+  const oldAt = versions.findIndex((v) => v.valid_from.startsWith('2025-12-15'));
+  let mark = await loadsNow();
+  await slider.evaluate((e, i) => { e.value = String(i); e.dispatchEvent(new Event('change', { bubbles: true })); }, oldAt);
+  await settle(mark);
+  const oldCov = await coverage(`?version=${versions[oldAt].version}`);
+  check(new URL(page.url()).searchParams.get('version') === String(versions[oldAt].version), 'the address names the version', page.url());
+  check(await rows.count() === oldCov.sectors.length && (await lineInfo()).includes(`line version ${versions[oldAt].version},`),
+    'the table and the header follow the version', [await rows.count(), await lineInfo()]);
+  check((await attribution()).includes('GeoNames') && !(await attribution()).includes('invented example'), 'the attribution follows the shown line', await attribution());
+  check(await page.evaluate(() => window.frontline.state.drawn.changes) === 0, 'a line not derived from an area has no changed areas');
+  // An address with a version shows it.
+  const first = versions[versions.length - 2];
+  await page.goto(`${url}/?version=${first.version}`);
+  await page.waitForFunction(() => window.frontline?.state.ready && !window.frontline.state.loading);
+  check(await page.evaluate(() => window.frontline.state.line?.version) === first.version, `/?version=${first.version} shows that version`);
+  // The chart over time: one point per version on each series; a click
+  // picks the version nearest in time.
+  await page.locator('#history-panel > summary').click();
+  await page.waitForFunction(() => window.frontline.state.history?.versions > 0, null, { timeout: 60000 });
+  const series = await page.locator('polyline.chart-series').evaluateAll((ps) => ps.map((p) => Number(p.dataset.points)));
+  check(series.length === 3 && series.every((n) => n === versions.length), `the chart has 3 series of ${versions.length} versions`, series);
+  mark = await loadsNow();
+  const chart = await page.locator('.chart-svg').boundingBox();
+  await page.mouse.click(chart.x + chart.width * 0.08, chart.y + chart.height / 2);
+  await settle(mark);
+  check(await page.evaluate(() => window.frontline.state.line?.version) === versions[0].version, 'clicking the chart\'s left end shows the first version', await page.evaluate(() => window.frontline.state.line));
+  await page.screenshot({ path: shot.replace(/(\.png)?$/, '-history.png') });
+  mark = await loadsNow();
+  await page.getByRole('button', { name: 'Now' }).click();
+  await settle(mark);
+  check(await page.evaluate(() => window.frontline.state.line?.version) === now.line.version && !new URL(page.url()).searchParams.has('version'),
+    'Now shows the current line again');
+  check(errors.length === 0, 'no errors in the console with line versions', errors);
 } catch (err) {
   failures++;
   console.log(`FAIL ${err.stack || err}`);
