@@ -3,12 +3,17 @@ package frontline
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/paulmach/orb"
+
+	"frontline/geo"
 )
 
 // realAreas are the DeepStateMap occupied areas beside the repository,
@@ -280,4 +285,41 @@ func checkArea(t *testing.T, in *AreaInput) {
 	if in.Properties == nil {
 		t.Fatal("accepted area with nil properties")
 	}
+}
+
+// FuzzParseTerritory: a reference territory is read without panicking,
+// and one that is accepted derives a line from an area without panicking,
+// its parts oriented and finite.
+func FuzzParseTerritory(f *testing.F) {
+	f.Add([]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"role":"boundary"},"geometry":{"type":"Polygon","coordinates":[[[30,44],[31,44],[31,45],[30,45],[30,44]]]}}]}`))
+	f.Add([]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"role":"boundary","source":"s","license":"l"},"geometry":{"type":"LineString","coordinates":[[30,44],[36,44],[36,50]]}},` +
+		`{"type":"Feature","properties":{"role":"border"},"geometry":{"type":"MultiLineString","coordinates":[[[36,44],[36,50]]]}}]}`))
+	f.Add([]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"role":"sea"},"geometry":null}]}`))
+	f.Add([]byte(`{"type":"FeatureCollection","features":[]}`))
+	f.Add([]byte(`{"type":"Feature","properties":{"role":"border"},"geometry":{"type":"Polygon","coordinates":[]}}`))
+	area := orb.MultiPolygon{{{{32, 44.5}, {33, 44.5}, {33, 45.5}, {32, 45.5}, {32, 44.5}}}}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tr, err := ParseTerritory(data)
+		if err != nil {
+			var ie *InputError
+			if !errors.As(err, &ie) {
+				t.Fatalf("not an InputError: %v", err)
+			}
+			return
+		}
+		if tr.BoundaryKm <= 0 {
+			t.Fatalf("accepted a territory with %g km of boundary", tr.BoundaryKm)
+		}
+		c, err := tr.geo.ContactLine(area, geo.ContactOptions{AppendBorder: true})
+		if err != nil {
+			return
+		}
+		for _, part := range c.Parts {
+			for _, p := range part {
+				if math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.Abs(p[0]) > 180 || math.Abs(p[1]) > 90 {
+					t.Fatalf("derived a position %v", p)
+				}
+			}
+		}
+	})
 }

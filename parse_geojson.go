@@ -143,9 +143,13 @@ func positionError(p []float64, at Location) error {
 
 func decodeLineString(raw json.RawMessage, at Location) ([]Position, error) {
 	// Well-formed coordinates decode in one pass; anything else takes the
-	// slow path below, which finds the position at fault.
+	// slow path below, which finds the position at fault. A null decodes
+	// into a float64 as 0 without an error, so input holding one takes
+	// the slow path too, which refuses it.
 	var fast [][]float64
-	if err := json.Unmarshal(raw, &fast); err == nil {
+	if bytes.Contains(raw, []byte("null")) {
+		fast = nil
+	} else if err := json.Unmarshal(raw, &fast); err == nil {
 		out := make([]Position, len(fast))
 		for i, p := range fast {
 			vat := at

@@ -23,6 +23,8 @@ func TestParseLineErrors(t *testing.T) {
 		{"longitude", `{"type":"MultiLineString","coordinates":[[[30,48],[31,48]],[[30,48],[181,48]]]}`, "part 1, vertex 1: longitude 181 outside [-180, 180]"},
 		{"huge number", `{"type":"LineString","coordinates":[[30,48],[1e400,48]]}`, "part 0, vertex 1: coordinate 0 (1e400) is not a finite number"},
 		{"string coordinate", `{"type":"LineString","coordinates":[[30,48],["31",48]]}`, "part 0, vertex 1: a position must be an array of numbers"},
+		{"null coordinate", `{"type":"LineString","coordinates":[[30,48],[31,null]]}`, "part 0, vertex 1: a position must be an array of numbers"},
+		{"null position", `{"type":"LineString","coordinates":[[30,48],null,[31,48]]}`, "part 0, vertex 1: a position needs longitude and latitude, got 0 numbers"},
 		{"short position", `{"type":"LineString","coordinates":[[30,48],[31]]}`, "part 0, vertex 1: a position needs longitude and latitude, got 1 numbers"},
 		{"two features", `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":null},{"type":"Feature","geometry":null}]}`, "a FeatureCollection of one line must have exactly 1 feature, has 2 (use the bulk import for many)"},
 		{"null geometry", `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":null,"properties":null}]}`, "feature 0: feature has no geometry"},

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"frontline/geo/geodesic"
 )
 
 // deepstateDir holds three real days of DeepStateMap's occupied area and
@@ -209,6 +211,7 @@ func TestAreas(t *testing.T) {
 		{"latitude out of range", "/v1/areas", `{"type":"Polygon","coordinates":[[[35,48],[36,95],[36,48],[35,48]]]}`, "bad_coordinates", 422},
 		{"a day without a date in bulk", "/v1/areas/bulk", `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[` + square(35, 48) + `]}}]}`, "missing_valid_from", 422},
 		{"a bad border", "/v1/areas?border=sideways", `{"type":"Polygon","coordinates":[` + square(35, 48) + `]}`, "bad_parameter", 400},
+		{"a day with no area", "/v1/areas", `{"type":"MultiPolygon","coordinates":[]}`, "empty", 400},
 		{"not JSON", "/v1/areas", `{"type":`, "not_json", 400},
 	} {
 		r := post(tc.path, []byte(tc.body))
@@ -350,4 +353,57 @@ func TestCoverageHistory(t *testing.T) {
 	want(t, get(t, s.url+"/v1/coverage/history?from=2026-01-01&to=2025-01-01"), 400)
 	want(t, get(t, s.url+"/v1/coverage/history?from=nonsense"), 400)
 	want(t, get(t, s.url+"/v1/coverage/history?version=1"), 400)
+}
+
+// A line moved by exactly 3 km has moved 3 km in every sector; lines not
+// derived from areas have no gained or lost area.
+func TestChangesShift(t *testing.T) {
+	s := serve(t, filepath.Join(t.TempDir(), "f.db"))
+	line := func(day string, km float64) []byte {
+		var coords [][2]float64
+		for i := 0; i <= 60; i++ {
+			lon := 34 + float64(i)*0.04
+			lat := 48 + 0.2*math.Sin(float64(i)/6)
+			coords = append(coords, [2]float64{lon, lat})
+		}
+		// Each vertex moved km at right angles to the chord of its
+		// neighbours, so the moved line is km away to within metres.
+		moved := make([][2]float64, len(coords))
+		for i, p := range coords {
+			q := coords[max(i-1, 0)]
+			r := coords[min(i+1, len(coords)-1)]
+			_, azi, _, _ := geodesic.Inverse(q[1], q[0], r[1], r[0])
+			lat, lon, _ := geodesic.Direct(p[1], p[0], azi-90, km*1000)
+			moved[i] = [2]float64{lon, lat}
+		}
+		b, _ := json.Marshal(map[string]any{"type": "Feature", "properties": map[string]any{"valid_from": day},
+			"geometry": map[string]any{"type": "LineString", "coordinates": moved}})
+		return b
+	}
+	want(t, s.do(t, "POST", s.url+"/v1/frontline?force=true", "application/geo+json", line("2031-01-01", 0)), 201)
+	want(t, s.do(t, "POST", s.url+"/v1/frontline?force=true", "application/geo+json", line("2031-01-02", 3)), 201)
+	r := get(t, s.url+"/v1/changes?from=2031-01-01&to=2031-01-02&sector_km=25")
+	want(t, r, 200)
+	var ch struct {
+		Totals struct {
+			GainedKm2   *float64 `json:"gained_km2"`
+			ShiftMeanKm float64  `json:"shift_mean_km"`
+		} `json:"totals"`
+		Sectors []struct {
+			ID          string   `json:"id"`
+			ShiftMeanKm *float64 `json:"shift_mean_km"`
+			ShiftMaxKm  *float64 `json:"shift_max_km"`
+		} `json:"sectors"`
+	}
+	if err := json.Unmarshal(r.body, &ch); err != nil {
+		t.Fatal(err)
+	}
+	if len(ch.Sectors) < 6 || ch.Totals.GainedKm2 != nil || math.Abs(ch.Totals.ShiftMeanKm-3) > 0.02 {
+		t.Fatalf("changes: %.400s", r.body)
+	}
+	for _, sc := range ch.Sectors {
+		if sc.ShiftMeanKm == nil || math.Abs(*sc.ShiftMeanKm-3) > 0.03 || math.Abs(*sc.ShiftMaxKm-3) > 0.05 {
+			t.Errorf("%s: shift mean %v, max %v; want 3 km", sc.ID, sc.ShiftMeanKm, sc.ShiftMaxKm)
+		}
+	}
 }
