@@ -329,6 +329,11 @@ func sameAreaValidFrom(ins []*AreaInput) error {
 	return ambiguousValidFrom(len(ins), "areas", func(i int) (time.Time, string) { return ins[i].ValidFrom, ins[i].ContentHash() })
 }
 
+// AlongBoundaryWarning is the share of a posted line along the reference
+// territory's border and coast from which imports warn that it looks like
+// an area's outline posted as a line.
+const AlongBoundaryWarning = 0.5
+
 // AlongBoundary says how much of a line runs along the reference
 // territory's boundary (within the derivation's default tolerance): a line
 // that mostly does is likely an area's outline posted as a line.

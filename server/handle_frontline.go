@@ -92,11 +92,6 @@ type importResult struct {
 	Warnings []string `json:"warnings,omitempty"`
 }
 
-// alongBoundaryWarning is the share of a posted line along the reference
-// territory's border and coast from which the answer warns that it looks
-// like an area's outline.
-const alongBoundaryWarning = 0.5
-
 // importParams are the checks a line import takes.
 var importParams = []string{"force", "max_length_change"}
 
@@ -152,7 +147,7 @@ func (s *server) importLines(c echo.Context, parse func([]byte) ([]*frontline.Li
 		if !res[i].Created || in.Line == nil {
 			continue
 		}
-		if f, ok := s.svc.AlongBoundary(c.Request().Context(), in.Line); ok && f >= alongBoundaryWarning {
+		if f, ok := s.svc.AlongBoundary(c.Request().Context(), in.Line); ok && f >= frontline.AlongBoundaryWarning {
 			what := "this line"
 			if len(ins) > 1 {
 				what = fmt.Sprintf("feature %d", i)

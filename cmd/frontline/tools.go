@@ -75,9 +75,15 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	created := 0
-	for _, r := range res {
-		if r.Created {
-			created++
+	for i, r := range res {
+		if !r.Created {
+			continue
+		}
+		created++
+		if f, ok := svc.AlongBoundary(ctx, ins[i].Line); ok && f >= frontline.AlongBoundaryWarning {
+			fmt.Fprintf(stderr, "warning: %.0f %% of version %d (%.0f km) runs along the reference territory's border or coast: "+
+				"if it is the outline of an area held by the other side, import the polygon with frontline import-areas instead\n",
+				f*100, r.Line.Version, r.Line.LengthKm)
 		}
 	}
 	fmt.Fprintf(stdout, "imported %d new line versions, %d unchanged, from %d files in %.1f s\n",
