@@ -13,6 +13,9 @@ var (
 	ErrNotFound = errors.New("frontline: not found")
 	ErrConflict = errors.New("frontline: conflict")
 	ErrBusy     = errors.New("frontline: busy")
+	// ErrUnavailable: the store cannot be reached (a database server down
+	// or restarting); the request may succeed once it is back.
+	ErrUnavailable = errors.New("frontline: the database is unavailable")
 )
 
 // Location says where in a GeoJSON input something is; -1 means "not

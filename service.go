@@ -40,8 +40,9 @@ type Service struct {
 	scenarios map[string]*Scenario // read since the last scenario write
 	territory *Territory           // the reference territory, once read
 	ancOK     bool
-	authCache sync.Map      // key id -> authEntry
-	compute   chan struct{} // bounds computations running at once
+	authCache sync.Map           // key id -> authEntry
+	compute   chan struct{}      // bounds computations running at once
+	stop      context.CancelFunc // ends following a Shared store
 
 	zones    *memo.Cache[zoneKey, *geo.Zones]
 	reports  *memo.Cache[reportKey, *Report]
@@ -151,6 +152,11 @@ func NewService(ctx context.Context, st Store, opt Options) (*Service, error) {
 			return nil, fmt.Errorf("frontline: stored default settings: %w", err)
 		}
 		s.defaults = *d
+	}
+	if sh, ok := st.(Shared); ok {
+		follow, stop := context.WithCancel(context.WithoutCancel(ctx))
+		s.stop = stop
+		go s.follow(follow, sh)
 	}
 	return s, nil
 }

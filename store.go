@@ -112,6 +112,32 @@ type Store interface {
 	Close() error
 }
 
+// What a committed write changed, for Shared stores to tell the other
+// processes that use them.
+const (
+	ChangedLines     = DependsOnLines   // line versions and area versions
+	ChangedUnits     = DependsOnUnits   // units
+	ChangedAnchors   = DependsOnAnchors // anchors
+	ChangedScenarios = 1 << 3
+	ChangedKeys      = 1 << 4 // API keys created or revoked
+	ChangedSettings  = 1 << 5 // the default settings
+	ChangedTerritory = 1 << 6 // the reference territory
+	ChangedAll       = ChangedLines | ChangedUnits | ChangedAnchors | ChangedScenarios | ChangedKeys | ChangedSettings | ChangedTerritory
+)
+
+// Shared is a Store that several processes (replicas behind a load
+// balancer) use at once. It tells each of them of the writes the others
+// commit, so that their caches follow.
+type Shared interface {
+	// Watch calls changed with the Changed... bits of every write any
+	// process commits (this one's included), soon after the commit, until
+	// ctx ends; it then returns ctx's error. Notices carry revision
+	// numbers, never data. When its connection is lost and regained, it
+	// compares the stored revisions with the last ones it saw and calls
+	// changed with everything that moved meanwhile, so nothing is missed.
+	Watch(ctx context.Context, changed func(what int)) error
+}
+
 // Withdrawal names stored data to take out of service at once.
 type Withdrawal struct {
 	Action   string // the audit action: "line.withdraw", "demo.remove"

@@ -168,6 +168,7 @@ const (
 	codeUnauthorized         = "unauthorized"
 	codeForbidden            = "forbidden"
 	codeBusy                 = "busy"
+	codeUnavailable          = "unavailable"
 	codeTooLarge             = "too_large"
 	codeUnsupportedMediaType = "unsupported_media_type"
 	codePreconditionFailed   = "precondition_failed"
@@ -226,6 +227,10 @@ func (s *server) handleError(err error, c echo.Context) {
 	case errors.Is(err, frontline.ErrBusy):
 		c.Response().Header().Set("Retry-After", "5")
 		status, body.Error.Code, body.Error.Message = http.StatusServiceUnavailable, codeBusy, trimKind(err)
+	case errors.Is(err, frontline.ErrUnavailable):
+		c.Response().Header().Set("Retry-After", "5")
+		status, body.Error.Code = http.StatusServiceUnavailable, codeUnavailable
+		body.Error.Message = "the database is unavailable; cached answers are still served, and writes and new computations work again once it is back: " + trimKind(err)
 	case errors.As(err, &he):
 		status = he.Code
 		body.Error.Code = codeForStatus(he.Code)
@@ -251,11 +256,11 @@ func (s *server) handleError(err error, c echo.Context) {
 // the store's package prefix from a message shown to a client.
 func trimKind(err error) string {
 	msg := err.Error()
-	for _, k := range []error{frontline.ErrNotFound, frontline.ErrConflict, frontline.ErrUnauthorized, frontline.ErrBusy} {
+	for _, k := range []error{frontline.ErrNotFound, frontline.ErrConflict, frontline.ErrUnauthorized, frontline.ErrBusy, frontline.ErrUnavailable} {
 		msg = strings.TrimPrefix(msg, k.Error()+": ")
 		msg = strings.TrimSuffix(msg, ": "+k.Error())
 	}
-	return strings.TrimPrefix(msg, "sqlite: ")
+	return strings.TrimPrefix(strings.TrimPrefix(msg, "sqlite: "), "postgres: ")
 }
 
 func codeForStatus(status int) string {
