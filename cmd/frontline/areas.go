@@ -25,7 +25,7 @@ func runImportAreas(ctx context.Context, args []string, stdout, stderr io.Writer
 		"derives each one's line of contact, stored as a line version. An area without valid_from\n"+
 		"is dated by its file name. Everything is stored in one transaction: all or nothing.\n"+
 		"Run it while the server is stopped, or post to /v1/areas/bulk instead.", stderr)
-	dbPath := fs.String("db", "frontline.db", "SQLite database file")
+	dbPath := fs.String("db", "frontline.db", dbHelp)
 	source := fs.String("source", "", "source text for areas that have none")
 	border := fs.String("border", "", "append (default): the line runs on along the land border the area does not touch; none: the line of contact alone")
 	tolerance := fs.Float64("tolerance-km", 0, "the area's edge is contact where it runs farther than this from the territory's border or coast (default 2)")

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"frontline/internal/pgtest"
 )
 
 // wiggle writes a GeoJSON LineString of n vertices about stepKm apart,
@@ -44,9 +46,15 @@ func BenchmarkImportLargeLine(b *testing.B) {
 	}
 }
 
-// BenchmarkBulkYear posts 365 dated versions of a 3,000-vertex line at once.
+// BenchmarkBulkYear posts 365 dated versions of a 3,000-vertex line at once,
+// on SQLite and on PostgreSQL.
 func BenchmarkBulkYear(b *testing.B) {
-	s := serve(b, filepath.Join(b.TempDir(), "f.db"), "--empty")
+	b.Run("sqlite", func(b *testing.B) { benchBulkYear(b, filepath.Join(b.TempDir(), "f.db")) })
+	b.Run("postgres", func(b *testing.B) { benchBulkYear(b, pgtest.Start(b)) })
+}
+
+func benchBulkYear(b *testing.B, db string) {
+	s := serve(b, db, "--empty")
 	bodies := make([][]byte, b.N)
 	for i := range bodies {
 		var nd bytes.Buffer
@@ -193,5 +201,50 @@ func BenchmarkHistory(b *testing.B) {
 		want(b, get(b, fmt.Sprintf("%s/v1/coverage/history?from=2030-01-01&depth_km=%g", s.url, 30+float64(i)*0.01)), 200)
 		b.ReportMetric(first.Seconds(), "s/first")
 		b.ReportMetric(time.Since(start).Seconds()*1000, "ms/cached")
+	}
+}
+
+// BenchmarkColdStart starts a server on a PostgreSQL database that holds
+// 365 line versions and 1,000 units, until it answers /readyz, and reads
+// the coverage once (cached) and again, on both stores.
+func BenchmarkColdStart(b *testing.B) {
+	for _, store := range []string{"sqlite", "postgres"} {
+		b.Run(store, func(b *testing.B) {
+			db := filepath.Join(b.TempDir(), "f.db")
+			if store == "postgres" {
+				db = pgtest.Start(b)
+			}
+			s := serve(b, db, "--empty")
+			var nd bytes.Buffer
+			for d := 0; d < 365; d++ {
+				day := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d)
+				nd.Write(wiggle(3000, 0.7, day.Format(time.RFC3339), float64(d)*1e-3))
+				nd.WriteByte('\n')
+			}
+			want(b, s.do(b, "POST", s.url+"/v1/frontline/bulk", "application/x-ndjson", nd.Bytes()), 201)
+			var units bytes.Buffer
+			units.WriteString("id,kind,lon,lat,strength\n")
+			for i := 0; i < 1000; i++ {
+				fmt.Fprintf(&units, "u-%04d,troops,%.5f,%.5f,%d\n", i, 30+float64(i)*0.008, 48+float64(i%7)*0.05, 100+i)
+			}
+			want(b, s.do(b, "POST", s.url+"/v1/units/bulk?mode=replace", "text/csv", units.Bytes()), 200)
+			s.stop()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				start := time.Now()
+				p := serve(b, db, "--empty")
+				want(b, get(b, p.url+"/readyz"), 200)
+				b.ReportMetric(float64(time.Since(start).Milliseconds()), "ms/ready")
+				want(b, get(b, p.url+"/v1/coverage"), 200)
+				cached := time.Now()
+				for k := 0; k < 100; k++ {
+					want(b, get(b, p.url+"/v1/coverage"), 200)
+				}
+				b.ReportMetric(float64(time.Since(cached).Microseconds())/100, "µs/cached-read")
+				b.StopTimer()
+				p.stop()
+				b.StartTimer()
+			}
+		})
 	}
 }

@@ -32,7 +32,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fs := newFlags("demo remove", "demo remove [--db FILE]\n\n"+
 		"Withdraws the demo line and deletes the demo units, in one transaction.", stderr)
-	dbPath := fs.String("db", "frontline.db", "SQLite database file")
+	dbPath := fs.String("db", "frontline.db", dbHelp)
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}

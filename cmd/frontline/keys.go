@@ -21,7 +21,7 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fs := newFlags("keys create", "keys create --db FILE --role read|write|admin [--name TEXT]\n\n"+
 			"Makes an API key and prints it as the last line of the output. It is shown only once:\n"+
 			"the database keeps only its hash.", stderr)
-		dbPath := fs.String("db", "frontline.db", "SQLite database file")
+		dbPath := fs.String("db", "frontline.db", dbHelp)
 		roleName := fs.String("role", "", "read, write or admin")
 		name := fs.String("name", "", "who or what the key is for")
 		if err := parseFlags(fs, args[1:]); err != nil {
@@ -44,7 +44,7 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return nil
 	case "list":
 		fs := newFlags("keys list", "keys list --db FILE", stderr)
-		dbPath := fs.String("db", "frontline.db", "SQLite database file")
+		dbPath := fs.String("db", "frontline.db", dbHelp)
 		if err := parseFlags(fs, args[1:]); err != nil {
 			return err
 		}
@@ -69,7 +69,7 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return w.Flush()
 	case "revoke":
 		fs := newFlags("keys revoke", "keys revoke --db FILE ID", stderr)
-		dbPath := fs.String("db", "frontline.db", "SQLite database file")
+		dbPath := fs.String("db", "frontline.db", dbHelp)
 		if err := parseFlags(fs, args[1:]); err != nil {
 			return err
 		}

@@ -16,7 +16,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		"Prints what the line needs under the settings (and --scenario): per sector the troops needed,\n"+
 		"present and short, the totals with rotation, and how many air-defense units of --system and\n"+
 		"observation posts the recommendations place to bring every sector to the thresholds of ok.", stderr)
-	dbPath := fs.String("db", "frontline.db", "SQLite database file")
+	dbPath := fs.String("db", "frontline.db", dbHelp)
 	format := fs.String("format", "table", "table, csv or json")
 	system := fs.String("system", "nasams", "air-defense system the air-defense need is counted in")
 	observeKm := fs.Float64("observe-km", frontline.DefaultObserveKm, "how far an observation post sees, in km")

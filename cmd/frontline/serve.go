@@ -15,13 +15,12 @@ import (
 	"frontline"
 	"frontline/data"
 	"frontline/server"
-	"frontline/store/sqlite"
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve", "serve [--addr HOST:PORT] [--db FILE] [--empty]", stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
-	dbPath := fs.String("db", "frontline.db", "SQLite database file (created if missing)")
+	dbPath := fs.String("db", "frontline.db", dbHelp+" (created if missing)")
 	empty := fs.Bool("empty", false, "start with no data: do not load the embedded default line and demo units into a new database")
 	maxBody := fs.Int64("max-body", server.DefaultMaxBodyBytes, "largest request body accepted, in bytes (413 beyond)")
 	closedReads := fs.Bool("closed-reads", false, "every read needs an API key with role read (reads are open by default)")
@@ -56,7 +55,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err := loadDefaults(frontline.WithActor(ctx, "defaults"), svc); err != nil {
 			return fmt.Errorf("loading the embedded default data: %w", err)
 		}
-		log.Info("loaded the embedded default line and demo units; remove them with DELETE /v1/demo or frontline demo remove", "db", *dbPath)
+		log.Info("loaded the embedded default line and demo units; remove them with DELETE /v1/demo or frontline demo remove", "db", redactDB(*dbPath))
 	}
 	demoUnits, err := frontline.ParseUnits(data.Units())
 	if err != nil {
@@ -76,7 +75,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		WriteTimeout:      *writeTimeout,
 		IdleTimeout:       2 * time.Minute,
 	}
-	fmt.Fprintf(stdout, "frontline: serving on http://%s (database %s)\n", ln.Addr(), *dbPath)
+	fmt.Fprintf(stdout, "frontline: serving on http://%s (database %s)\n", ln.Addr(), redactDB(*dbPath))
 
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -98,26 +97,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log.Info("stopped")
 	return nil
-}
-
-func openService(ctx context.Context, path string) (*frontline.Service, func(), error) {
-	return openServiceWith(ctx, path, frontline.Options{})
-}
-
-func openServiceWith(ctx context.Context, path string, opt frontline.Options) (*frontline.Service, func(), error) {
-	db, err := sqlite.Open(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	if opt.Territory == nil {
-		opt.Territory = data.Territory()
-	}
-	svc, err := frontline.NewService(ctx, db, opt)
-	if err != nil {
-		db.Close()
-		return nil, nil, err
-	}
-	return svc, func() { db.Close() }, nil
 }
 
 // loadDefaults stores the embedded default line, demo units and anchors.

@@ -31,7 +31,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		"A version whose length differs from the one it follows by more than --max-length-change\n"+
 		"is refused (a wrong file must not replace the line) unless --force is given.\n"+
 		"Run it while the server is stopped, or post to /v1/frontline/bulk instead.", stderr)
-	dbPath := fs.String("db", "frontline.db", "SQLite database file")
+	dbPath := fs.String("db", "frontline.db", dbHelp)
 	source := fs.String("source", "", "source text for lines that have none")
 	force := fs.Bool("force", false, "store versions whose length differs from the version they follow by more than --max-length-change")
 	maxChange := fs.Float64("max-length-change", frontline.DefaultMaxLengthChange, "largest change of length from the version a new one follows, as a fraction (0.5: 50 %)")
@@ -212,7 +212,7 @@ func runUnits(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := newFlags("units", "units [--db FILE] [--replace] FILE\n\n"+
 		"Imports units from a GeoJSON FeatureCollection or, for a .csv file, CSV with id, kind, lon\n"+
 		"and lat columns. All or nothing; with --replace, units not in FILE are deleted.", stderr)
-	dbPath := fs.String("db", "frontline.db", "SQLite database file")
+	dbPath := fs.String("db", "frontline.db", dbHelp)
 	replace := fs.Bool("replace", false, "replace all units by those in FILE")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -254,7 +254,7 @@ func runUnits(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 func runCoverage(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("coverage", "coverage [--db FILE] [--format json|csv] [settings]\n\n"+
 		"Prints the coverage report of the current (or chosen) line version.", stderr)
-	dbPath := fs.String("db", "frontline.db", "SQLite database file")
+	dbPath := fs.String("db", "frontline.db", dbHelp)
 	format := fs.String("format", "json", "json or csv")
 	q := settingFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
