@@ -71,6 +71,36 @@ func TestReplicas(t *testing.T) {
 	sort.Slice(lags, func(i, j int) bool { return lags[i] < lags[j] })
 	t.Logf("a write through A read through B after: median %v, 95th %v, worst %v", lags[50], lags[95], lags[99])
 
+	// The same import sent to both at once is stored once.
+	for round := 0; round < 5; round++ {
+		before := len(versions(t, a.url))
+		body := bulkBody(100+round, 20)
+		res := make(chan result, 2)
+		for _, s := range []*process{a, b} {
+			req, err := newRequest("POST", s.url+"/v1/frontline/bulk?force=true", "application/x-ndjson", bytes.NewReader(body), auth...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			go func() {
+				r, err := send(req)
+				res <- result{r, err}
+			}()
+		}
+		created := 0
+		for k := 0; k < 2; k++ {
+			r := within(t, res, "a concurrent import's answer")
+			if r.err != nil || r.status/100 != 2 {
+				t.Fatalf("round %d: a concurrent import: %v %d %.200s", round, r.err, r.status, r.body)
+			}
+			if r.status == 201 {
+				created++
+			}
+		}
+		if got := len(versions(t, b.url)) - before; got != 20 || created != 1 {
+			t.Fatalf("round %d: the same 20 versions sent to both replicas at once made %d versions (%d answers said created)", round, got, created)
+		}
+	}
+
 	// A key revoked through A stops working on both.
 	reader := makeKey(t, dsn, "read")
 	readAuth := []string{"Authorization", "Bearer " + reader}
