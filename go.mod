@@ -10,6 +10,8 @@ require (
 	github.com/paulmach/orb v0.14.0
 	github.com/peterstace/simplefeatures v0.50.0
 	github.com/prometheus/client_golang v1.25.0
+	github.com/twpayne/go-geom v1.7.0
+	github.com/twpayne/go-kml/v3 v3.6.0
 	golang.org/x/time v0.15.0
 	google.golang.org/protobuf v1.36.12
 )
