@@ -21,6 +21,10 @@ type Report struct {
 	Params  Params         `json:"params"`
 	Sectors []SectorReport `json:"sectors"`
 	Summary Summary        `json:"summary"`
+
+	// line is the line version reported on, with its geometry: the CSV
+	// gives where each sector starts and ends.
+	line *LineVersion
 }
 
 // LineRef names the line version a report is about.
@@ -131,6 +135,7 @@ func NewReport(lv *LineVersion, p Params, units []*Unit, cov []geo.SectorCoverag
 		Params:  p,
 		Sectors: make([]SectorReport, len(cov)),
 		Summary: Summary{Sectors: len(cov), Status: map[string]int{StatusOK: 0, StatusThin: 0, StatusGap: 0}, GapSectors: []string{}},
+		line:    lv,
 	}
 	var area, adCov, adLay, patrolKm float64
 	for i, c := range cov {

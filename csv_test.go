@@ -59,7 +59,8 @@ func TestWriteCSV(t *testing.T) {
 }
 
 // The whole report and one sector have the same columns; ids from the data
-// (unit ids, anchor names) come out safe and numbers as numbers.
+// (unit ids, anchor names) come out safe and numbers as numbers. Without
+// the line's geometry and anchors, the columns of the ends are empty.
 func TestReportCSV(t *testing.T) {
 	rep := &Report{Line: LineRef{Version: 3}, Sectors: []SectorReport{
 		{ID: "start..=A", Index: 0, StartKm: 0, EndKm: 12.5, LengthKm: 12.5, Status: StatusOK},
@@ -70,13 +71,53 @@ func TestReportCSV(t *testing.T) {
 	}}
 	header := "id,index,start_km,end_km,length_km,zone_area_km2,troops_strength,troops_per_km,troops_required_per_km,troops_ratio,troops_status," +
 		"air_defense_covered_fraction,air_defense_layered_fraction,air_defense_units,air_defense_status," +
-		"patrol_covered_fraction,patrol_visits_per_day,patrol_units,patrol_status,status,line_version\n"
-	row1 := "start..=A,0,0,12.5,12.5,0,0,0,0,0,,0,0,,,0,0,,,ok,3\n"
-	row2 := "'=A..@B,1,12.5,20,7.5,450.25,100,13.333333,48,0.277778,gap,0.5,0,'\tx;'+y;z,thin,1,2,'=cmd|' /C calc'!A0,ok,gap,3\n"
-	if got := string(rep.CSV()); got != header+row1+row2 {
-		t.Errorf("CSV:\n%s\nwant:\n%s", got, header+row1+row2)
+		"patrol_covered_fraction,patrol_visits_per_day,patrol_units,patrol_status,status,line_version," +
+		"start_lon,start_lat,end_lon,end_lat,from_anchor,to_anchor\n"
+	row1 := "start..=A,0,0,12.5,12.5,0,0,0,0,0,,0,0,,,0,0,,,ok,3"
+	row2 := "'=A..@B,1,12.5,20,7.5,450.25,100,13.333333,48,0.277778,gap,0.5,0,'\tx;'+y;z,thin,1,2,'=cmd|' /C calc'!A0,ok,gap,3"
+	check := func(row1End, row2End string) {
+		t.Helper()
+		r1, r2 := row1+row1End+"\n", row2+row2End+"\n"
+		if got := string(rep.CSV()); got != header+r1+r2 {
+			t.Errorf("CSV:\n%s\nwant:\n%s", got, header+r1+r2)
+		}
+		if got := string(rep.SectorCSV(&rep.Sectors[1])); got != header+r2 {
+			t.Errorf("SectorCSV:\n%s\nwant:\n%s", got, header+r2)
+		}
 	}
-	if got := string(rep.SectorCSV(&rep.Sectors[1])); got != header+row2 {
-		t.Errorf("SectorCSV:\n%s\nwant:\n%s", got, header+row2)
+	check(",,,,,,", ",,,,,,")
+
+	// On the equator a geodesic is the equator: km along it are the
+	// equatorial radius's radians, 6378.137 km a radian.
+	rep.line = &LineVersion{Version: 3, Coords: [][]Position{{{-0.1, 0}, {0.1, 0}}}}
+	check(",-0.1,0,0.012289,0,,", ",0.012289,0,0.079663,0,,")
+	rep.Params.Anchors = true
+	check(",-0.1,0,0.012289,0,start,'=A", ",0.012289,0,0.079663,0,'=A,'@B")
+}
+
+// Anchor names are read off the sector ids, even when they hold "..":
+// a sector starts where the one before ended.
+func TestAnchorEnds(t *testing.T) {
+	for _, c := range []struct {
+		ids  []string
+		want string
+	}{
+		{[]string{"start..A", "A..B", "B..end"}, "start>A A>B B>end"},
+		{[]string{"start..a..b", "a..b..c", "c..end"}, "start>a..b a..b>c c>end"},
+		{[]string{"start..x", "x..y..end"}, "start>x x>y..end"},
+		{[]string{"p..q..end"}, "p..q>end"},
+		// Two anchors at one point leave a sector out: the next one
+		// starts at the other.
+		{[]string{"start..A", "B..end"}, "start>A B>end"},
+		{[]string{"A..B"}, "A>B"},
+		{[]string{"S001"}, ">"},
+	} {
+		var got []string
+		for _, e := range anchorEnds(c.ids) {
+			got = append(got, e[0]+">"+e[1])
+		}
+		if strings.Join(got, " ") != c.want {
+			t.Errorf("%v: %s, want %s", c.ids, strings.Join(got, " "), c.want)
+		}
 	}
 }

@@ -46,7 +46,11 @@ func (s *server) handleChanges(c echo.Context) error {
 // handleChangesOverlay draws the areas that changed hands between two
 // versions derived from areas.
 func (s *server) handleChangesOverlay(c echo.Context) error {
-	q, from, to, err := changesQuery(c, shapeParams...)
+	q, from, to, err := changesQuery(c, append([]string{"format"}, shapeParams...)...)
+	if err != nil {
+		return err
+	}
+	format, err := overlayFormat(q)
 	if err != nil {
 		return err
 	}
@@ -57,12 +61,12 @@ func (s *server) handleChangesOverlay(c echo.Context) error {
 	for _, n := range shapeParams {
 		q.Del(n)
 	}
-	return s.cached(c, frontline.DependsOnAll, "overlay/changes?from="+from+"&to="+to+"&"+q.Encode()+shapeKey, func(ctx context.Context) (*encoded, error) {
+	return s.cached(c, frontline.DependsOnAll, "overlay/changes?"+format+"&from="+from+"&to="+to+"&"+q.Encode()+shapeKey, func(ctx context.Context) (*encoded, error) {
 		ch, err := s.svc.Changes(ctx, q, from, to)
 		if err != nil {
 			return nil, err
 		}
-		return encodeJSON(mimeGeoJSON, sh.Apply(overlay.Changes(ch)))
+		return encodeOverlay(format, "changes", sh.Apply(overlay.Changes(ch)))
 	})
 }
 

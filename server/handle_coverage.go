@@ -95,14 +95,8 @@ func (s *server) handleSectors(c echo.Context) error {
 	if geom != "" && geom != "line" && geom != "zone" {
 		return frontline.BadParameter("geometry", "geometry must be line or zone, got %q", geom)
 	}
-	sh, shapeKey, err := parseShape(q)
-	if err != nil {
-		return err
-	}
-	for _, n := range append(shapeParams, "geometry") {
-		q.Del(n)
-	}
-	p, err := s.svc.ParseParams(c.Request().Context(), q)
+	q.Del("geometry")
+	p, sh, shapeKey, err := s.shapedParams(c, q)
 	if err != nil {
 		return err
 	}
@@ -117,27 +111,24 @@ func (s *server) handleSectors(c echo.Context) error {
 
 func (s *server) handleOverlay(c echo.Context) error {
 	q := c.QueryParams()
-	if err := checkParams(q, coverageParams, shapeParams); err != nil {
+	if err := checkParams(q, coverageParams, shapeParams, formatParam); err != nil {
 		return err
 	}
 	name := c.Param("name")
-	sh, shapeKey, err := parseShape(q)
+	format, err := overlayFormat(q)
 	if err != nil {
 		return err
 	}
-	for _, n := range shapeParams {
-		q.Del(n)
-	}
-	p, err := s.svc.ParseParams(c.Request().Context(), q)
+	p, sh, shapeKey, err := s.shapedParams(c, q)
 	if err != nil {
 		return err
 	}
-	return s.cached(c, frontline.DependsOnAll, "overlay/"+name+"?"+p.Key()+shapeKey, func(ctx context.Context) (*encoded, error) {
+	return s.cached(c, frontline.DependsOnAll, "overlay/"+name+"?"+format+"&"+p.Key()+shapeKey, func(ctx context.Context) (*encoded, error) {
 		fc, err := s.drawOverlay(ctx, name, p, sh)
 		if err != nil {
 			return nil, err
 		}
-		return encodeJSON(mimeGeoJSON, fc)
+		return encodeOverlay(format, name, fc)
 	})
 }
 

@@ -200,6 +200,9 @@ func (o *ogcAPI) collectionDoc(base string, col *ogcCollection, e *ogcExtents, s
 		"itemType": "feature",
 		"crs":      []string{crs84},
 	}
+	if l, ok := schemaLink(self, col, settings); ok {
+		d["links"] = append(d["links"].([]ogcLink), l)
+	}
 	extent := map[string]any{}
 	b, ok, err := col.spatial(e)
 	if err != nil {

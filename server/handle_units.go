@@ -14,14 +14,25 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 
 	"frontline"
+	"frontline/overlay"
 )
 
 func (s *server) handleUnits(c echo.Context) error {
 	q := c.QueryParams()
-	if err := checkParams(q, []string{"kind", "bbox", "scenario"}); err != nil {
+	if err := checkParams(q, []string{"kind", "bbox", "scenario", "format"}); err != nil {
 		return err
+	}
+	format := q.Get("format")
+	q.Del("format")
+	switch format {
+	case "", "geojson":
+		format = "geojson"
+	case "kml", "csv":
+	default:
+		return frontline.BadParameter("format", "format must be geojson, kml or csv, got %q", format)
 	}
 	scenario := q.Get("scenario")
 	if scenario == frontline.LiveScenario {
@@ -40,7 +51,7 @@ func (s *server) handleUnits(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.cached(c, frontline.DependsOnUnits, "units?kind="+kind+"&scenario="+scenario+"&"+shapeKey, func(ctx context.Context) (*encoded, error) {
+	return s.cached(c, frontline.DependsOnUnits, "units?format="+format+"&kind="+kind+"&scenario="+scenario+"&"+shapeKey, func(ctx context.Context) (*encoded, error) {
 		units, _, err := s.svc.UnitsFor(ctx, scenario)
 		if err != nil {
 			return nil, err
@@ -54,6 +65,12 @@ func (s *server) handleUnits(c echo.Context) error {
 				continue
 			}
 			features = append(features, u)
+		}
+		switch format {
+		case "csv":
+			return encode(mimeCSV, frontline.UnitsCSV(features)), nil
+		case "kml":
+			return encodeOverlay("kml", "units", unitStyles(overlay.Units(features)))
 		}
 		return encodeJSON(mimeGeoJSON, map[string]any{"type": "FeatureCollection", "features": features})
 	})
@@ -279,4 +296,21 @@ func unitBound(u *frontline.Unit) (b orb.Bound) {
 		b = b.Extend(p.Point())
 	}
 	return b
+}
+
+// unitKindColor colours units by kind in exports, as the map page does.
+var unitKindColor = map[string]string{
+	frontline.KindTroops: "#37474f", frontline.KindAirDefense: "#1565c0", frontline.KindPatrol: "#6a1b9a",
+}
+
+// unitStyles gives each unit its kind's colour (and a patrol route a
+// line width), for KML.
+func unitStyles(fc *geojson.FeatureCollection) *geojson.FeatureCollection {
+	for _, f := range fc.Features {
+		if c, ok := unitKindColor[fmt.Sprint(f.Properties["kind"])]; ok {
+			f.Properties["stroke"], f.Properties["fill"], f.Properties["marker-color"] = c, c, c
+			f.Properties["stroke-width"] = 2
+		}
+	}
+	return fc
 }

@@ -31,6 +31,9 @@ type ogcCollection struct {
 	deps                   int  // the stored data its features depend on
 	timed                  bool // takes datetime; has a temporal extent
 	units                  bool // unit positions (a read key under ProtectUnits)
+	// geometry lists the geometry types of the features, for the schema
+	// of the unit collections (ogc_schema.go).
+	geometry []string
 	// settings are the coverage settings (of frontline.Settings) the
 	// collection takes as query parameters, here as on /v1.
 	settings []string
@@ -62,9 +65,39 @@ func (s *server) ogcCollections() []*ogcCollection {
 			description: "Each sector's piece of the line with its coverage figures and statuses (troops, air defense, patrol) as flat properties, for the default settings." + byTime,
 			deps:        frontline.DependsOnAll, timed: true, settings: coverageParams, features: s.ogcCoverage, spatial: (*ogcExtents).lines},
 		{id: "units", title: "Units",
-			description: "Every unit (troops, air defense, patrols) with its properties.",
-			deps:        frontline.DependsOnUnits, units: true, settings: []string{scenarioParam}, features: s.ogcUnits, spatial: (*ogcExtents).units},
+			description: "Every unit (troops, air defense, patrols) with its properties. Points and patrol routes (LineStrings) together: for formats with one geometry type per layer (Shapefile, GeoPackage) take unit-points and patrol-routes.",
+			deps:        frontline.DependsOnUnits, units: true, geometry: []string{"Point", "LineString"},
+			settings: []string{scenarioParam}, features: s.ogcUnits(anyUnit), spatial: unitExtent(anyUnit)},
+		// The units again, one collection per geometry type: a Shapefile
+		// (or a GeoPackage table) holds one, and GDAL types a layer by the
+		// geometries of its first page.
+		{id: "unit-points", title: "Unit points",
+			description: "The units whose geometry is a Point: troops, air defense and observation posts (patrols at one place), with their properties. Every feature is a Point.",
+			deps:        frontline.DependsOnUnits, units: true, geometry: []string{"Point"},
+			settings: []string{scenarioParam}, features: s.ogcUnits(unitPoint), spatial: unitExtent(unitPoint)},
+		{id: "patrol-routes", title: "Patrol routes",
+			description: "The patrols whose geometry is a route (a LineString), with their properties. Every feature is a LineString.",
+			deps:        frontline.DependsOnUnits, units: true, geometry: []string{"LineString"},
+			settings: []string{scenarioParam}, features: s.ogcUnits(patrolRoute), spatial: unitExtent(patrolRoute)},
 	}
+}
+
+// Which units a units collection holds.
+func anyUnit(*frontline.Unit) bool       { return true }
+func unitPoint(u *frontline.Unit) bool   { return !u.IsRoute() }
+func patrolRoute(u *frontline.Unit) bool { return u.IsRoute() }
+
+// unitCollectionIDs are the collections of units, whose documents and
+// items show where units are: under ProtectUnits they need a read key
+// (routes: unitsWhen).
+func (o *ogcAPI) unitCollectionIDs() []string {
+	var ids []string
+	for _, col := range o.collections {
+		if col.units {
+			ids = append(ids, col.id)
+		}
+	}
+	return ids
 }
 
 // scenarioParam is the setting that names a scenario: all the units
@@ -195,17 +228,21 @@ func (s *server) ogcCoverage(ctx context.Context, when timeFilter, p frontline.P
 }
 
 // ogcUnits lists the units p's scenario computes with (the stored ones
-// by default).
-func (s *server) ogcUnits(ctx context.Context, _ timeFilter, p frontline.Params) ([]ogcFeature, error) {
-	units, _, err := s.svc.UnitsFor(ctx, p.Scenario)
-	if err != nil {
-		return nil, err
+// by default) that keep selects.
+func (s *server) ogcUnits(keep func(*frontline.Unit) bool) func(context.Context, timeFilter, frontline.Params) ([]ogcFeature, error) {
+	return func(ctx context.Context, _ timeFilter, p frontline.Params) ([]ogcFeature, error) {
+		units, _, err := s.svc.UnitsFor(ctx, p.Scenario)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]ogcFeature, 0, len(units))
+		for _, u := range units {
+			if keep(u) {
+				out = append(out, ogcFeature{id: u.ID, load: func() (any, orb.Bound, error) { return u, unitBound(u), nil }})
+			}
+		}
+		return out, nil
 	}
-	out := make([]ogcFeature, len(units))
-	for i, u := range units {
-		out[i] = ogcFeature{id: u.ID, load: func() (any, orb.Bound, error) { return u, unitBound(u), nil }}
-	}
-	return out, nil
 }
 
 func ogcFeatures(fc *geojson.FeatureCollection) []ogcFeature {
@@ -279,19 +316,29 @@ func (e *ogcExtents) zones() (orb.Bound, bool, error) {
 	return expandKm(b, e.p.DepthKm), true, nil
 }
 
-func (e *ogcExtents) units() (orb.Bound, bool, error) {
-	if e.hideUnits {
-		return orb.Bound{}, false, nil
+// unitExtent bounds the units keep selects; there is none when no unit
+// is selected.
+func unitExtent(keep func(*frontline.Unit) bool) func(e *ogcExtents) (orb.Bound, bool, error) {
+	return func(e *ogcExtents) (b orb.Bound, ok bool, err error) {
+		if e.hideUnits {
+			return orb.Bound{}, false, nil
+		}
+		units, _, err := e.svc.UnitsFor(e.ctx, e.p.Scenario)
+		if err != nil {
+			return orb.Bound{}, false, err
+		}
+		for _, u := range units {
+			if !keep(u) {
+				continue
+			}
+			if ok {
+				b = b.Union(unitBound(u))
+			} else {
+				b, ok = unitBound(u), true
+			}
+		}
+		return b, ok, nil
 	}
-	units, _, err := e.svc.UnitsFor(e.ctx, e.p.Scenario)
-	if err != nil || len(units) == 0 {
-		return orb.Bound{}, false, err
-	}
-	b := unitBound(units[0])
-	for _, u := range units[1:] {
-		b = b.Union(unitBound(u))
-	}
-	return b, true, nil
 }
 
 // temporal is the range of the line versions' valid_from.

@@ -82,7 +82,7 @@ func ogcOpenAPI(collections []*ogcCollection) map[string]any {
 			"description": "minLon,minLat,maxLon,maxLat (CRS84): only features whose bounds meet the box.",
 			"schema":      obj{"type": "array", "minItems": 4, "maxItems": 4, "items": obj{"type": "number"}}},
 		"datetime": obj{"name": "datetime", "in": "query", "required": false, "style": "form", "explode": false,
-			"description": "An RFC 3339 instant, or an interval START/END with '..' for an open end. frontline: the version valid then, or the versions valid during the interval; sectors, zones, coverage: those of the line version valid then (the newest valid during an interval), and not together with version or at, which pick it too. Not taken by units.",
+			"description": "An RFC 3339 instant, or an interval START/END with '..' for an open end. frontline: the version valid then, or the versions valid during the interval; sectors, zones, coverage: those of the line version valid then (the newest valid during an interval), and not together with version or at, which pick it too. Not taken by the unit collections (units, unit-points, patrol-routes).",
 			"schema":      obj{"type": "string"}},
 		"limit": obj{"name": "limit", "in": "query", "required": false, "style": "form", "explode": false,
 			"description": "Features per page; out of range is refused (400).",
@@ -101,7 +101,7 @@ func ogcOpenAPI(collections []*ogcCollection) map[string]any {
 			"title":   "Front-line coverage service: OGC API - Features",
 			"version": "1.0.0",
 			"description": "The line of contact (every version), its sectors and zones, per-sector coverage and units as OGC API - Features (Part 1: Core) collections, in GeoJSON and WGS84 longitude, latitude (CRS84). " +
-				"The sectors, zones and coverage collections take the coverage settings of the /v1 reads as query parameters, and units takes scenario (its units); " +
+				"The sectors, zones and coverage collections take the coverage settings of the /v1 reads as query parameters, and the unit collections (units; unit-points and patrol-routes, the same units one geometry type each) take scenario (its units); " +
 				"they apply over the stored defaults, a scenario's own settings between those and the query, on the collection, its items and each feature, and the links (next and prev among them) carry them. " +
 				"datetime, version and at each pick the line version: give datetime or one of the others, not both. " +
 				"Unknown query parameters and settings out of range are refused with 400 naming the parameter; an unknown scenario is 404.",
@@ -119,6 +119,10 @@ func ogcOpenAPI(collections []*ogcCollection) map[string]any {
 				"200": ok("Every collection with its extent.", "collections", mimeJSON), "400": bad}),
 			"/collections/{collectionId}": get("describeCollection", "One collection", params(p("collectionId"), p("f")), obj{
 				"200": ok("The collection with its extent (for the settings given) and links, which carry the settings.", "collection", mimeJSON), "400": bad, "404": missing}),
+			"/collections/{collectionId}/schema": get("getSchema", "The schema of a unit collection's features (Part 5, Schemas)", params(p("collectionId"), p("f")), obj{
+				"200": obj{"description": "A JSON Schema of the GeoJSON Features: the geometry type, and the properties the units carry (for the scenario given), typed by their values. The unit collections link it as describedBy; GIS clients (GDAL) make their fields of it.",
+					"content": obj{mimeJSONSchema: obj{"schema": obj{"type": "object"}}}},
+				"400": bad, "404": missing}),
 			"/collections/{collectionId}/items": get("getFeatures", "The collection's features, a page at a time",
 				params(p("collectionId"), p("bbox"), p("datetime"), p("limit"), p("offset"), p("f")), obj{
 					"200": ok("A page of features; the next link, when there is one, gives the next page with the same filters and settings.", "featureCollectionGeoJSON", mimeGeoJSON),

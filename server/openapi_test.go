@@ -123,7 +123,7 @@ func TestOpenAPIDocumentsEverySetting(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := strings.Join(frontline.SettingNames(true), ",")
-	for _, path := range []string{"/v1/sectors", "/v1/coverage", "/v1/coverage/{sector}", "/v1/requirements", "/v1/overlays/{name}",
+	for _, path := range []string{"/v1/sectors", "/v1/coverage", "/v1/coverage/{sector}", "/v1/requirements", "/v1/overlays/{name}", "/v1/cot",
 		"/v1/tiles/{layer}/{z}/{x}/{y}.mvt", "/v1/tiles/{layer}.json"} {
 		var got []string
 		for _, p := range doc.Paths[path]["get"].Parameters {

@@ -18,6 +18,20 @@ import (
 	"frontline/overlay"
 )
 
+// shapedParams reads a drawn read's shape parameters and then its coverage
+// settings (the query without the shape parameters).
+func (s *server) shapedParams(c echo.Context, q url.Values) (frontline.Params, overlay.Options, string, error) {
+	sh, shapeKey, err := parseShape(q)
+	if err != nil {
+		return frontline.Params{}, sh, "", err
+	}
+	for _, n := range shapeParams {
+		q.Del(n)
+	}
+	p, err := s.svc.ParseParams(c.Request().Context(), q)
+	return p, sh, shapeKey, err
+}
+
 // parseShape reads how a GeoJSON answer is drawn: bbox, simplify
 // (metres) or zoom, and precision. The text it returns names them for
 // cache keys.

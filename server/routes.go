@@ -118,6 +118,8 @@ func (s *server) routes() []route {
 		{get, "/v1/postures", reads, s.handlePostures},
 		{get, "/v1/overlays/changes", reads, s.handleChangesOverlay},
 		{get, "/v1/overlays/:name", unitsWhen("air-defense", "gaps"), s.handleOverlay},
+		{get, "/v1/cot", unitReads, s.handleCoT},
+		{get, "/v1/export.kmz", unitReads, s.handleExportKMZ},
 		{get, "/v1/changes", reads, s.handleChanges},
 		{get, "/v1/compare", reads, s.handleCompare},
 		{get, "/v1/recommend/air-defense", reads, s.handleRecommendAirDefense},
@@ -143,9 +145,10 @@ func (s *server) routes() []route {
 		{get, "/ogc/api", reads, o.handleAPI},
 		{get, "/ogc/conformance", reads, o.handleConformance},
 		{get, "/ogc/collections", reads, o.handleCollections},
-		{get, "/ogc/collections/:collection", unitsWhen("units"), o.handleCollection},
-		{get, "/ogc/collections/:collection/items", unitsWhen("units"), o.handleItems},
-		{get, "/ogc/collections/:collection/items/:feature", unitsWhen("units"), o.handleItem},
+		{get, "/ogc/collections/:collection", unitsWhen(o.unitCollectionIDs()...), o.handleCollection},
+		{get, "/ogc/collections/:collection/schema", unitsWhen(o.unitCollectionIDs()...), o.handleSchema},
+		{get, "/ogc/collections/:collection/items", unitsWhen(o.unitCollectionIDs()...), o.handleItems},
+		{get, "/ogc/collections/:collection/items/:feature", unitsWhen(o.unitCollectionIDs()...), o.handleItem},
 	}
 }
 

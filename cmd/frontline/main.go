@@ -28,6 +28,7 @@ Usage:
   frontline coverage [--db FILE] [--format json|csv] [settings]  print the coverage report
   frontline keys     create|list|revoke --db FILE ...            manage API keys
   frontline plan     [--db FILE] [--format table|csv|json] ...   what the line needs: troops, air defense, posts
+  frontline export   [--db FILE] --format kml|kmz|cot [-o FILE]  the overlays for Google Earth and TAK clients
   frontline demo     remove [--db FILE]                          remove the demo line and units
 
 Run "frontline COMMAND --help" for a command's flags.
@@ -76,6 +77,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runCoverage(ctx, rest, stdout, stderr)
 	case "plan":
 		return runPlan(ctx, rest, stdout, stderr)
+	case "export":
+		return runExport(ctx, rest, stdout, stderr)
 	case "demo":
 		return runDemo(ctx, rest, stdout, stderr)
 	case "keys":

@@ -15,7 +15,7 @@ import (
 // The OGC collections the service serves, and the conformance classes it
 // claims.
 var (
-	ogcCollectionIDs = []string{"frontline", "sectors", "zones", "coverage", "units"}
+	ogcCollectionIDs = []string{"frontline", "sectors", "zones", "coverage", "units", "unit-points", "patrol-routes"}
 	ogcTimed         = map[string]bool{"frontline": true, "sectors": true, "zones": true, "coverage": true}
 	ogcConformance   = []string{
 		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
@@ -220,6 +220,14 @@ func TestOGCItemsPaging(t *testing.T) {
 		"coverage":  len(get(t, s.url+"/v1/coverage").json(t)["sectors"].([]any)),
 		"units":     len(get(t, s.url+"/v1/units").json(t)["features"].([]any)),
 	}
+	for _, f := range get(t, s.url+"/v1/units").json(t)["features"].([]any) {
+		switch f.(map[string]any)["geometry"].(map[string]any)["type"] {
+		case "Point":
+			v1Count["unit-points"]++
+		case "LineString":
+			v1Count["patrol-routes"]++
+		}
+	}
 	for _, id := range ogcCollectionIDs {
 		t.Run(id, func(t *testing.T) {
 			col := ogcGet(t, s.url+"/ogc/collections/"+id, "application/json")
@@ -258,7 +266,7 @@ func TestOGCItemsPaging(t *testing.T) {
 			}
 			// Whole figures keep a decimal point, in pages and alone, so a
 			// client typing fields from a first page makes them reals.
-			if id != "units" && id != "frontline" {
+			if id != "units" && id != "unit-points" && id != "patrol-routes" && id != "frontline" {
 				for _, u := range []string{"/items?limit=1", "/items/" + featureID(features[0])} {
 					r := get(t, s.url+"/ogc/collections/"+id+u)
 					if !strings.Contains(string(r.body), `"start_km":0.0`) {
