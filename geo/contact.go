@@ -194,7 +194,7 @@ func distances(s []edgeSample, l *Line, snap, tol float64) {
 		case d+since <= snap:
 			s[i].km = d + since
 		default:
-			d, since = l.Nearest(s[i].at()).DistanceKm, 0
+			d, since = l.DistanceKm(s[i].at()), 0
 			s[i].km = d
 		}
 	}

@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sort"
@@ -311,5 +312,17 @@ func BenchmarkContactLine(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// DistanceKm is Nearest's distance.
+func TestDistanceKmIsNearests(t *testing.T) {
+	tr := testTerritory(t)
+	rng := rand.New(rand.NewPCG(7, 8))
+	for i := 0; i < 2000; i++ {
+		p := orb.Point{22 + rng.Float64()*18, 44 + rng.Float64()*8}
+		if a, b := tr.boundary.DistanceKm(p), tr.boundary.Nearest(p).DistanceKm; a != b {
+			t.Fatalf("%v: DistanceKm %v, Nearest %v", p, a, b)
+		}
 	}
 }
