@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"frontline/store/internal/stored"
 
 	"frontline"
 )
@@ -36,7 +37,7 @@ func (db *DB) Audit(ctx context.Context, limit int, before int64) ([]*frontline.
 			return nil, err
 		}
 		var err error
-		if e.At, err = parseTime(at); err != nil {
+		if e.At, err = stored.ParseTime(at); err != nil {
 			return nil, fmt.Errorf("audit entry %d: %w", e.ID, err)
 		}
 		return &e, nil

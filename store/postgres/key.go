@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"frontline/store/internal/stored"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -25,7 +26,7 @@ func (db *DB) CreateKey(ctx context.Context, k *frontline.APIKey) error {
 	case len(k.Hash) == 0:
 		return fmt.Errorf("postgres: create key %q: no hash: %w", k.ID, frontline.ErrInvalid)
 	}
-	created, err := formatTime(k.CreatedAt)
+	created, err := stored.FormatTime(k.CreatedAt)
 	if err != nil {
 		return fmt.Errorf("postgres: create key %q: created at: %w", k.ID, err)
 	}
@@ -66,11 +67,11 @@ func scanKey(row scanner) (*frontline.APIKey, error) {
 	k.Role = frontline.Role(role)
 	k.RoleName = k.Role.String()
 	var err error
-	if k.CreatedAt, err = parseTime(createdAt); err != nil {
+	if k.CreatedAt, err = stored.ParseTime(createdAt); err != nil {
 		return nil, fmt.Errorf("key %q: %w", k.ID, err)
 	}
 	if revokedAt != nil {
-		if k.RevokedAt, err = parseTime(*revokedAt); err != nil {
+		if k.RevokedAt, err = stored.ParseTime(*revokedAt); err != nil {
 			return nil, fmt.Errorf("key %q: %w", k.ID, err)
 		}
 	}
@@ -96,7 +97,7 @@ func keyNotFound(id string) error {
 // keeps its first time; the call still succeeds and is recorded, as an
 // admin did ask for it.
 func (db *DB) RevokeKey(ctx context.Context, id string, at time.Time) error {
-	revoked, err := formatTime(at)
+	revoked, err := stored.FormatTime(at)
 	if err != nil {
 		return fmt.Errorf("postgres: revoke key %q: %w", id, err)
 	}

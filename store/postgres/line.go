@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,6 +12,7 @@ import (
 
 	"frontline"
 	"frontline/store/audit"
+	"frontline/store/internal/stored"
 )
 
 // detail says how much of a version a query reads: the geometry is the
@@ -57,14 +57,14 @@ func scanLine(row scanner, d detail) (*frontline.LineVersion, error) {
 		return nil, err
 	}
 	var err error
-	if l.ValidFrom, err = parseTime(validFrom); err != nil {
+	if l.ValidFrom, err = stored.ParseTime(validFrom); err != nil {
 		return nil, fmt.Errorf("line version %d: %w", l.Version, err)
 	}
-	if l.ImportedAt, err = parseTime(importedAt); err != nil {
+	if l.ImportedAt, err = stored.ParseTime(importedAt); err != nil {
 		return nil, fmt.Errorf("line version %d: %w", l.Version, err)
 	}
 	if d >= withProperties {
-		if l.Properties, err = decodeProperties(props); err != nil {
+		if l.Properties, err = stored.Properties(props); err != nil {
 			return nil, fmt.Errorf("line version %d: %w", l.Version, err)
 		}
 	}
@@ -76,21 +76,6 @@ func scanLine(row scanner, d detail) (*frontline.LineVersion, error) {
 	return &l, nil
 }
 
-// decodeProperties decodes numbers as json.Number, as frontline.ParseLine
-// does, so that properties read back equal the ones imported.
-func decodeProperties(data []byte) (map[string]any, error) {
-	props := map[string]any{}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := dec.Decode(&props); err != nil {
-		return nil, fmt.Errorf("properties: %w", err)
-	}
-	if props == nil { // stored "null"
-		props = map[string]any{}
-	}
-	return props, nil
-}
-
 // AddLines stores the lines in one transaction. A result's Line carries the version's
 // properties and geometry, as Line would return them; its Coords share
 // the input's Parts (the same positions, by the hash).
@@ -99,7 +84,7 @@ func (db *DB) AddLines(ctx context.Context, lines []*frontline.LineInput, import
 	if len(lines) == 0 {
 		return results, nil
 	}
-	imported, err := formatTime(importedAt)
+	imported, err := stored.FormatTime(importedAt)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: add lines: imported at: %w", err)
 	}
@@ -215,7 +200,7 @@ func (a *adder) add(ctx context.Context, in *frontline.LineInput, imported strin
 	validFrom := imported
 	if !in.ValidFrom.IsZero() {
 		var err error
-		if validFrom, err = formatTime(in.ValidFrom); err != nil {
+		if validFrom, err = stored.FormatTime(in.ValidFrom); err != nil {
 			return frontline.LineResult{}, fmt.Errorf("valid_from: %w", err)
 		}
 	} else {
@@ -237,17 +222,9 @@ func (a *adder) add(ctx context.Context, in *frontline.LineInput, imported strin
 		return frontline.LineResult{}, fmt.Errorf("same line: %w", err)
 	}
 
-	geometry, err := json.Marshal(in.Parts)
+	geometry, propsJSON, err := stored.Version(in.Parts, in.Properties)
 	if err != nil {
-		return frontline.LineResult{}, fmt.Errorf("geometry: %w", err)
-	}
-	props := in.Properties
-	if props == nil {
-		props = map[string]any{}
-	}
-	propsJSON, err := json.Marshal(props)
-	if err != nil {
-		return frontline.LineResult{}, fmt.Errorf("properties: %w", err)
+		return frontline.LineResult{}, err
 	}
 	l := &frontline.LineVersion{
 		Source:   in.Source,
@@ -262,13 +239,13 @@ func (a *adder) add(ctx context.Context, in *frontline.LineInput, imported strin
 	// Read back what is stored rather than keep the inputs, so the result
 	// equals what Line returns later (UTC, no monotonic clock, JSON
 	// numbers).
-	if l.ValidFrom, err = parseTime(validFrom); err != nil {
+	if l.ValidFrom, err = stored.ParseTime(validFrom); err != nil {
 		return frontline.LineResult{}, err
 	}
-	if l.ImportedAt, err = parseTime(imported); err != nil {
+	if l.ImportedAt, err = stored.ParseTime(imported); err != nil {
 		return frontline.LineResult{}, err
 	}
-	if l.Properties, err = decodeProperties(propsJSON); err != nil {
+	if l.Properties, err = stored.Properties(propsJSON); err != nil {
 		return frontline.LineResult{}, err
 	}
 	l.Version = a.versions.take()
@@ -304,7 +281,7 @@ func (db *DB) Initialised(ctx context.Context) (bool, error) {
 
 // Withdraw withdraws line versions and deletes units in one transaction.
 func (db *DB) Withdraw(ctx context.Context, w frontline.Withdrawal) error {
-	at, err := formatTime(w.At)
+	at, err := stored.FormatTime(w.At)
 	if err != nil {
 		return fmt.Errorf("postgres: withdraw: %w", err)
 	}

@@ -22,6 +22,7 @@ import (
 	"frontline"
 	"frontline/geo"
 	"frontline/internal/pgtest"
+	"frontline/store/internal/stored"
 	"frontline/store/storetest"
 )
 
@@ -603,7 +604,7 @@ func TestStoredForm(t *testing.T) {
 			t.Fatal(err)
 		}
 		order = append(order, v)
-		if len(validFrom) != len(timeLayout) || importedAt != "2024-02-01T05:00:00.000000000Z" {
+		if len(validFrom) != len(stored.TimeLayout) || importedAt != "2024-02-01T05:00:00.000000000Z" {
 			t.Errorf("version %d: times %q, %q: want fixed-width UTC", v, validFrom, importedAt)
 		}
 		if altitude != "100.5" || propsType != "object" {

@@ -10,6 +10,7 @@ import (
 
 	"frontline"
 	"frontline/store/audit"
+	"frontline/store/internal/stored"
 )
 
 const scenarioColumns = "id, revision, updated_at, scenario"
@@ -43,7 +44,7 @@ func scanScenario(row scanner) (*frontline.Scenario, error) {
 		return nil, fmt.Errorf("scenario %q as stored: %w", id, err)
 	}
 	sc.Revision = revision
-	if sc.UpdatedAt, err = parseTime(updatedAt); err != nil {
+	if sc.UpdatedAt, err = stored.ParseTime(updatedAt); err != nil {
 		return nil, fmt.Errorf("scenario %q: %w", id, err)
 	}
 	return sc, nil
@@ -58,20 +59,20 @@ func (db *DB) PutScenario(ctx context.Context, sc *frontline.Scenario, at time.T
 	}
 	// Decoded before the write, so that what would not read back is
 	// never stored, and sc becomes exactly what a read returns.
-	stored, err := frontline.DecodeScenario(sc.ID, doc)
+	saved, err := frontline.DecodeScenario(sc.ID, doc)
 	if err != nil {
 		return false, fmt.Errorf("postgres: put scenario %q would not read back: %w", sc.ID, err)
 	}
-	for i, u := range stored.Units {
+	for i, u := range saved.Units {
 		if u.ID != sc.Units[i].ID {
 			return false, fmt.Errorf("postgres: put scenario %q: unit %q reads back as %q: %w", sc.ID, sc.Units[i].ID, u.ID, frontline.ErrInvalid)
 		}
 	}
-	updatedAt, err := formatTime(at)
+	updatedAt, err := stored.FormatTime(at)
 	if err != nil {
 		return false, fmt.Errorf("postgres: put scenario %q: updated at: %w", sc.ID, err)
 	}
-	if stored.UpdatedAt, err = parseTime(updatedAt); err != nil {
+	if saved.UpdatedAt, err = stored.ParseTime(updatedAt); err != nil {
 		return false, fmt.Errorf("postgres: put scenario %q: %w", sc.ID, err)
 	}
 	err = db.inAuditedTx(ctx, "scenario.put", func(tx pgx.Tx) (string, int, error) {
@@ -79,16 +80,16 @@ func (db *DB) PutScenario(ctx context.Context, sc *frontline.Scenario, at time.T
 		// counts on (the row lock orders concurrent puts).
 		err := tx.QueryRow(ctx, `INSERT INTO scenarios (id, revision, updated_at, scenario) VALUES ($1, 1, $2, $3)
 			ON CONFLICT (id) DO UPDATE SET revision = scenarios.revision + 1, updated_at = excluded.updated_at, scenario = excluded.scenario
-			RETURNING revision`, sc.ID, updatedAt, string(doc)).Scan(&stored.Revision)
+			RETURNING revision`, sc.ID, updatedAt, string(doc)).Scan(&saved.Revision)
 		if err != nil {
 			return "", 0, err
 		}
-		return audit.Scenario(sc.ID, stored.Revision), frontline.ChangedScenarios, nil
+		return audit.Scenario(sc.ID, saved.Revision), frontline.ChangedScenarios, nil
 	})
 	if err != nil {
 		return false, fail(fmt.Sprintf("put scenario %q", sc.ID), err)
 	}
-	*sc = *stored
+	*sc = *saved
 	return sc.Revision == 1, nil
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"frontline"
 	"frontline/store/audit"
+	"frontline/store/internal/stored"
 )
 
 // territoryID is the key of the territory table's one row.
@@ -43,14 +44,14 @@ func scanArea(row scanner, d detail) (*frontline.AreaVersion, error) {
 		return nil, err
 	}
 	var err error
-	if a.ValidFrom, err = parseTime(validFrom); err != nil {
+	if a.ValidFrom, err = stored.ParseTime(validFrom); err != nil {
 		return nil, fmt.Errorf("area version %d: %w", a.Version, err)
 	}
-	if a.ImportedAt, err = parseTime(importedAt); err != nil {
+	if a.ImportedAt, err = stored.ParseTime(importedAt); err != nil {
 		return nil, fmt.Errorf("area version %d: %w", a.Version, err)
 	}
 	if d >= withProperties {
-		if a.Properties, err = decodeProperties(props); err != nil {
+		if a.Properties, err = stored.Properties(props); err != nil {
 			return nil, fmt.Errorf("area version %d: %w", a.Version, err)
 		}
 	}
@@ -73,7 +74,7 @@ func (db *DB) AddAreas(ctx context.Context, items []frontline.DerivedLine, impor
 	if len(items) == 0 {
 		return areas, lines, nil
 	}
-	imported, err := formatTime(importedAt)
+	imported, err := stored.FormatTime(importedAt)
 	if err != nil {
 		return nil, nil, fmt.Errorf("sqlite: add areas: imported at: %w", err)
 	}
@@ -168,7 +169,7 @@ func (a *areaAdder) add(ctx context.Context, in *frontline.AreaInput, imported s
 	validFrom := imported
 	if !in.ValidFrom.IsZero() {
 		var err error
-		if validFrom, err = formatTime(in.ValidFrom); err != nil {
+		if validFrom, err = stored.FormatTime(in.ValidFrom); err != nil {
 			return frontline.AreaResult{}, fmt.Errorf("valid_from: %w", err)
 		}
 	}
@@ -181,17 +182,9 @@ func (a *areaAdder) add(ctx context.Context, in *frontline.AreaInput, imported s
 		return frontline.AreaResult{}, fmt.Errorf("same area: %w", err)
 	}
 
-	geometry, err := json.Marshal(in.Polygons)
+	geometry, propsJSON, err := stored.Version(in.Polygons, in.Properties)
 	if err != nil {
-		return frontline.AreaResult{}, fmt.Errorf("geometry: %w", err)
-	}
-	props := in.Properties
-	if props == nil {
-		props = map[string]any{}
-	}
-	propsJSON, err := json.Marshal(props)
-	if err != nil {
-		return frontline.AreaResult{}, fmt.Errorf("properties: %w", err)
+		return frontline.AreaResult{}, err
 	}
 	av := &frontline.AreaVersion{
 		Source:   in.Source,
@@ -204,13 +197,13 @@ func (a *areaAdder) add(ctx context.Context, in *frontline.AreaInput, imported s
 	// Read back what is stored rather than keep the inputs, so the result
 	// equals what Area returns later (UTC, no monotonic clock, JSON
 	// numbers).
-	if av.ValidFrom, err = parseTime(validFrom); err != nil {
+	if av.ValidFrom, err = stored.ParseTime(validFrom); err != nil {
 		return frontline.AreaResult{}, err
 	}
-	if av.ImportedAt, err = parseTime(imported); err != nil {
+	if av.ImportedAt, err = stored.ParseTime(imported); err != nil {
 		return frontline.AreaResult{}, err
 	}
-	if av.Properties, err = decodeProperties(propsJSON); err != nil {
+	if av.Properties, err = stored.Properties(propsJSON); err != nil {
 		return frontline.AreaResult{}, err
 	}
 	res, err := a.insert.ExecContext(ctx, validFrom, av.Source, imported, av.AreaKm2, av.Polygons, av.Vertices, hash, string(geometry), string(propsJSON))
@@ -268,7 +261,7 @@ func (db *DB) SetTerritory(ctx context.Context, fc []byte) error {
 		}
 		return nil
 	}
-	updatedAt, err := formatTime(time.Now())
+	updatedAt, err := stored.FormatTime(time.Now())
 	if err != nil {
 		return fmt.Errorf("sqlite: set territory: %w", err)
 	}

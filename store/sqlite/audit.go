@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"frontline/store/internal/stored"
 
 	"frontline"
 )
@@ -39,7 +40,7 @@ func (db *DB) Audit(ctx context.Context, limit int, before int64) ([]*frontline.
 		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.Target); err != nil {
 			return nil, fmt.Errorf("sqlite: audit: %w", err)
 		}
-		if e.At, err = parseTime(at); err != nil {
+		if e.At, err = stored.ParseTime(at); err != nil {
 			return nil, fmt.Errorf("sqlite: audit entry %d: %w", e.ID, err)
 		}
 		entries = append(entries, &e)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"frontline/store/internal/stored"
 	"time"
 
 	"frontline"
@@ -24,7 +25,7 @@ func (db *DB) CreateKey(ctx context.Context, k *frontline.APIKey) error {
 	case len(k.Hash) == 0:
 		return fmt.Errorf("sqlite: create key %q: no hash: %w", k.ID, frontline.ErrInvalid)
 	}
-	created, err := formatTime(k.CreatedAt)
+	created, err := stored.FormatTime(k.CreatedAt)
 	if err != nil {
 		return fmt.Errorf("sqlite: create key %q: created at: %w", k.ID, err)
 	}
@@ -69,11 +70,11 @@ func scanKey(row scanner) (*frontline.APIKey, error) {
 	k.Role = frontline.Role(role)
 	k.RoleName = k.Role.String()
 	var err error
-	if k.CreatedAt, err = parseTime(createdAt); err != nil {
+	if k.CreatedAt, err = stored.ParseTime(createdAt); err != nil {
 		return nil, fmt.Errorf("key %q: %w", k.ID, err)
 	}
 	if revokedAt.Valid {
-		if k.RevokedAt, err = parseTime(revokedAt.String); err != nil {
+		if k.RevokedAt, err = stored.ParseTime(revokedAt.String); err != nil {
 			return nil, fmt.Errorf("key %q: %w", k.ID, err)
 		}
 	}
@@ -99,7 +100,7 @@ func keyNotFound(id string) error {
 // keeps its first time; the call still succeeds and is recorded, as an
 // admin did ask for it.
 func (db *DB) RevokeKey(ctx context.Context, id string, at time.Time) error {
-	revoked, err := formatTime(at)
+	revoked, err := stored.FormatTime(at)
 	if err != nil {
 		return fmt.Errorf("sqlite: revoke key %q: %w", id, err)
 	}

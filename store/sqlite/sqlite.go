@@ -27,6 +27,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"frontline/store/internal/stored"
 	"io/fs"
 	"net/url"
 	"runtime"
@@ -228,7 +229,7 @@ func (db *DB) inAuditedTx(ctx context.Context, action string, f func(tx *sql.Tx)
 		}
 		// Taken under the write lock, so entries in id order are in time
 		// order (as far as the clock allows).
-		at, err := formatTime(time.Now())
+		at, err := stored.FormatTime(time.Now())
 		if err != nil {
 			return fmt.Errorf("audit: %w", err)
 		}
@@ -238,33 +239,6 @@ func (db *DB) inAuditedTx(ctx context.Context, action string, f func(tx *sql.Tx)
 		}
 		return nil
 	})
-}
-
-// timeLayout is fixed-width RFC 3339 in UTC, so that comparing the text
-// compares the times and the indexes serve time queries.
-const timeLayout = "2006-01-02T15:04:05.000000000Z"
-
-// Bounds of the years timeLayout writes in four digits.
-var (
-	minTime = time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)
-	maxTime = time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC)
-)
-
-// formatTime refuses times outside years 0000-9999 rather than store text
-// that would sort out of order.
-func formatTime(t time.Time) (string, error) {
-	if t.Before(minTime) || t.After(maxTime) {
-		return "", fmt.Errorf("time %s is outside years 0000-9999: %w", t.Format(time.RFC3339Nano), frontline.ErrInvalid)
-	}
-	return t.UTC().Format(timeLayout), nil
-}
-
-func parseTime(s string) (time.Time, error) {
-	t, err := time.Parse(timeLayout, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("stored time %q: %w", s, err)
-	}
-	return t, nil
 }
 
 // queryAll reads every row a query selects with scan; errors name what

@@ -19,6 +19,7 @@ import (
 
 	"frontline"
 	"frontline/geo"
+	"frontline/store/internal/stored"
 	"frontline/store/storetest"
 )
 
@@ -263,7 +264,7 @@ func TestStoredForm(t *testing.T) {
 			t.Fatal(err)
 		}
 		order = append(order, v)
-		if len(validFrom) != len(timeLayout) || importedAt != "2024-02-01T05:00:00.000000000Z" {
+		if len(validFrom) != len(stored.TimeLayout) || importedAt != "2024-02-01T05:00:00.000000000Z" {
 			t.Errorf("version %d: times %q, %q: want fixed-width UTC", v, validFrom, importedAt)
 		}
 		if types != "texttext" {
@@ -389,7 +390,7 @@ func TestKeyAuditStoredForm(t *testing.T) {
 		if err := rows.Scan(&at); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := time.Parse(timeLayout, at); err != nil || len(at) != len(timeLayout) {
+		if _, err := time.Parse(stored.TimeLayout, at); err != nil || len(at) != len(stored.TimeLayout) {
 			t.Errorf("audit at %q: want fixed-width UTC (%v)", at, err)
 		}
 		n++
