@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"runtime"
 	"strings"
-	"sync"
 	"time"
 
 	"frontline/geo"
@@ -224,43 +222,13 @@ func (s *Service) ImportAreas(ctx context.Context, ins []*AreaInput, opt DeriveO
 // deriveAll derives the areas' lines on every core.
 func (s *Service) deriveAll(ctx context.Context, t *Territory, ins []*AreaInput, opt DeriveOptions, progress func(done, total int)) ([]*LineInput, error) {
 	lines := make([]*LineInput, len(ins))
-	errs := make([]error, len(ins))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	done := 0
-	for w := 0; w < max(1, min(runtime.GOMAXPROCS(0), len(ins))); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				lines[i], errs[i] = deriveLine(t, ins[i], i, opt)
-				if progress != nil {
-					mu.Lock()
-					done++
-					progress(done, len(ins))
-					mu.Unlock()
-				}
-			}
-		}()
-	}
-feed:
-	for i := range ins {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(next)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+	err := onEveryCore(ctx, len(ins), func(i int) error {
+		var err error
+		lines[i], err = deriveLine(t, ins[i], i, opt)
+		return err
+	}, progress)
+	if err != nil {
 		return nil, err
-	}
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
 	}
 	return lines, nil
 }

@@ -3,10 +3,8 @@ package frontline
 import (
 	"context"
 	"net/url"
-	"runtime"
 	"sort"
 	"strconv"
-	"sync"
 	"time"
 )
 
@@ -115,42 +113,20 @@ func (s *Service) History(ctx context.Context, q url.Values, from, to string) (*
 	}
 	h := &History{Params: p0, Versions: make([]HistoryEntry, len(versions))}
 	h.Params.Version = 0
-	errs := make([]error, len(versions))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < max(1, min(runtime.GOMAXPROCS(0), len(versions))); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				p, err := params(versions[i].Version)
-				if err == nil {
-					var rep *Report
-					if rep, _, err = s.Coverage(ctx, p); err == nil {
-						h.Versions[i] = historyEntry(rep)
-					}
-				}
-				errs[i] = err
-			}
-		}()
-	}
-feed:
-	for i := range versions {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(next)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	for _, err := range errs {
+	err = onEveryCore(ctx, len(versions), func(i int) error {
+		p, err := params(versions[i].Version)
 		if err != nil {
-			return nil, err
+			return err
 		}
+		rep, _, err := s.Coverage(ctx, p)
+		if err != nil {
+			return err
+		}
+		h.Versions[i] = historyEntry(rep)
+		return nil
+	}, nil)
+	if err != nil {
+		return nil, err
 	}
 	return h, nil
 }
