@@ -55,7 +55,7 @@ type AreaChangeInfo struct {
 // shiftStepKm is the spacing of the to line's points measured for shifts.
 const shiftStepKm = 0.5
 
-// ParseVersionOrTime reads from= or to=: a line version number or a time
+// parseVersionOrTime reads from= or to=: a line version number or a time
 // as at= takes it.
 func parseVersionOrTime(q url.Values, name, value string) error {
 	if value == "" {
@@ -99,22 +99,15 @@ func (s *Service) Changes(ctx context.Context, q url.Values, from, to string) (*
 		}
 	}
 	ch := &Changes{From: comps[0].Line, To: comps[1].Line, Params: reps[0].Params}
-	_, fromLine, err := s.Line(ctx, Params{Version: ch.From.Version})
-	if err != nil {
-		return nil, err
-	}
-	_, toLine, err := s.Line(ctx, Params{Version: ch.To.Version})
-	if err != nil {
-		return nil, err
-	}
 	sectors := comps[0].Sectors
-	shifts := fromLine.ShiftFrom(toLine, sectors, shiftStepKm)
+	shifts := comps[0].Zones.Line().ShiftFrom(comps[1].Zones.Line(), sectors, shiftStepKm)
 	cmp := Compare("from", reps[0], "to", reps[1])
 	byID := make(map[string]SectorComparison, len(cmp.Sectors))
 	for _, sc := range cmp.Sectors {
 		byID[sc.ID] = sc
 	}
 	var gained, lost []float64
+	var err error
 	if ch.Changed, err = s.areaChange(ctx, ch.From, ch.To); err != nil {
 		return nil, err
 	}

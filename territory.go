@@ -98,14 +98,17 @@ func ParseTerritory(data []byte) (*Territory, error) {
 		if err != nil {
 			return nil, err
 		}
+		if role == "border" {
+			t.BorderKm += l.LengthKm()
+		} else {
+			t.BoundaryKm += l.LengthKm()
+		}
 		for _, part := range l.Parts() {
 			if role == "border" {
 				border = append(border, part)
-				t.BorderKm += geoLengthKm(part)
 				continue
 			}
 			boundary = append(boundary, part)
-			t.BoundaryKm += geoLengthKm(part)
 			if len(part) >= 4 && part[0] == part[len(part)-1] {
 				t.rings = append(t.rings, orb.Ring(part))
 			}
@@ -139,12 +142,4 @@ func (t *Territory) contains(area orb.MultiPolygon) bool {
 		}
 	}
 	return false
-}
-
-func geoLengthKm(part orb.LineString) float64 {
-	l, err := geo.NewLine([][]orb.Point{part})
-	if err != nil {
-		return 0
-	}
-	return l.LengthKm()
 }

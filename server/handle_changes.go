@@ -10,8 +10,8 @@ import (
 	"frontline/overlay"
 )
 
-// changesParams are the coverage settings without the line version, which
-// from and to name.
+// changesQuery reads from, to and the coverage settings (without a line
+// version, which from and to name) of a read over two versions or a range.
 func changesQuery(c echo.Context, extra ...string) (url.Values, string, string, error) {
 	q := c.QueryParams()
 	if err := checkParams(q, coverageParams, append([]string{"from", "to"}, extra...)); err != nil {
